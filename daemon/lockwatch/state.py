@@ -1,0 +1,217 @@
+"""The state database: one SQLite file holding checkpoints, verdicts, events, incidents and the outbox.
+
+The schema is versioned with `PRAGMA user_version`; each entry of MIGRATIONS moves it one version
+forward and runs inside a transaction. Writes that belong together (a batch of verdicts, the
+alerts they caused and the folder checkpoint after them) go through `State.transaction()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE checkpoints (
+        account     TEXT NOT NULL,
+        folder      TEXT NOT NULL,
+        uidvalidity INTEGER,
+        last_uid    INTEGER NOT NULL DEFAULT 0,
+        last_check  TEXT,            -- ISO time of the last successful check
+        last_error  TEXT,
+        mode        TEXT,            -- idle | poll | local
+        PRIMARY KEY (account, folder)
+    );
+    CREATE TABLE messages (
+        id          INTEGER PRIMARY KEY,
+        account     TEXT NOT NULL,
+        source      TEXT NOT NULL,   -- account/folder/uid or file path
+        dedupe_key  TEXT NOT NULL,   -- Message-ID, or a digest of the headers when it has none
+        message_id  TEXT,
+        from_header TEXT,
+        subject     TEXT,
+        date        TEXT,            -- the mail's Date (ISO), NULL when missing
+        seen_at     TEXT NOT NULL,   -- when lockwatch first read it (ISO, UTC)
+        amazon_like INTEGER NOT NULL,
+        verdict     TEXT NOT NULL,
+        kind        TEXT,
+        score       INTEGER NOT NULL,
+        record      TEXT NOT NULL,   -- the full JSON message object of the contract
+        UNIQUE (account, dedupe_key)
+    );
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        account     TEXT NOT NULL,
+        kind        TEXT NOT NULL,   -- order | gift_card | digital | security | lock | reinstated | bulk_mail
+        subkind     TEXT,            -- e.g. password_changed, 2sv_off, sign_in
+        event_time  TEXT NOT NULL,   -- the mail's Date bounded by arrival (ISO, UTC)
+        message_id  TEXT,
+        order_id    TEXT,
+        amount      REAL,
+        currency    TEXT,
+        detail      TEXT,            -- JSON: items, sender, subject ...
+        UNIQUE (account, kind, order_id)
+    );
+    CREATE INDEX events_by_time ON events (account, event_time);
+    CREATE TABLE incidents (
+        id            INTEGER PRIMARY KEY,
+        account       TEXT NOT NULL,
+        kind          TEXT NOT NULL, -- takeover | account_lock | security_notice
+        severity      TEXT NOT NULL,
+        opened_at     TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        closed_at     TEXT,
+        last_alert_at TEXT,
+        detail        TEXT NOT NULL  -- JSON: rules hit, message ids, orders, what was already said
+    );
+    CREATE TABLE alerts (
+        id          INTEGER PRIMARY KEY,
+        created_at  TEXT NOT NULL,
+        account     TEXT,
+        kind        TEXT NOT NULL,   -- phishing | takeover | account_lock | security_notice | health | test
+        severity    TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        message_ids TEXT NOT NULL,   -- JSON list
+        incident_id INTEGER,
+        pushed      INTEGER NOT NULL -- 0: recorded only (--no-notify, backfill), 1: queued for delivery
+    );
+    CREATE TABLE deliveries (
+        alert_id        INTEGER NOT NULL REFERENCES alerts(id),
+        target          TEXT NOT NULL, -- a stable key of the notify URL (never the URL: it may hold a token)
+        status          TEXT NOT NULL, -- pending | sent | gave_up
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error      TEXT,
+        sent_at         TEXT,
+        PRIMARY KEY (alert_id, target)
+    );
+    CREATE TABLE health (
+        account     TEXT NOT NULL,
+        folder      TEXT NOT NULL DEFAULT '',
+        failures    INTEGER NOT NULL DEFAULT 0,
+        alerted     INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        since       TEXT,
+        PRIMARY KEY (account, folder)
+    );
+    """,
+]
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class StateError(Exception):
+    """The state database cannot be opened or written."""
+
+
+class State:
+    """A connection to the state database; safe to share between threads (one lock)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                if not self.path.exists():
+                    fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+                    os.close(fd)
+            self.conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False,
+                                        isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.lock = threading.RLock()
+            self._depth = 0
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise StateError(f"cannot open state database {self.path}: {exc}") from exc
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work; nested calls join the outer transaction."""
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with self.lock:
+            return self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    # -- messages --------------------------------------------------------------------------
+    def seen(self, account: str, dedupe_key: str) -> bool:
+        row = self.execute("SELECT 1 FROM messages WHERE account=? AND dedupe_key=?",
+                           (account, dedupe_key)).fetchone()
+        return row is not None
+
+    def record_message(self, account: str, dedupe_key: str, record: dict[str, Any]) -> bool:
+        """Store one verdict; False when this message was already recorded (nothing written)."""
+        cur = self.execute(
+            "INSERT OR IGNORE INTO messages (account, source, dedupe_key, message_id, from_header, subject,"
+            " date, seen_at, amazon_like, verdict, kind, score, record)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (account, record.get("source", ""), dedupe_key, record.get("message_id"), record.get("from"),
+             record.get("subject"), record.get("date"), utcnow(), int(bool(record.get("amazon_like"))),
+             record.get("verdict", "not_amazon"), record.get("kind"), int(record.get("score") or 0),
+             json.dumps(record, ensure_ascii=False)))
+        return cur.rowcount == 1
+
+    # -- checkpoints -----------------------------------------------------------------------
+    def checkpoint(self, account: str, folder: str) -> sqlite3.Row | None:
+        return self.execute("SELECT * FROM checkpoints WHERE account=? AND folder=?",
+                            (account, folder)).fetchone()
+
+    def set_checkpoint(self, account: str, folder: str, uidvalidity: int | None, last_uid: int,
+                       mode: str | None = None) -> None:
+        self.execute(
+            "INSERT INTO checkpoints (account, folder, uidvalidity, last_uid, last_check, last_error, mode)"
+            " VALUES (?,?,?,?,?,NULL,?) ON CONFLICT(account, folder) DO UPDATE SET"
+            " uidvalidity=excluded.uidvalidity, last_uid=excluded.last_uid, last_check=excluded.last_check,"
+            " last_error=NULL, mode=COALESCE(excluded.mode, checkpoints.mode)",
+            (account, folder, uidvalidity, last_uid, utcnow(), mode))
+
+    def set_folder_error(self, account: str, folder: str, error: str) -> None:
+        self.execute(
+            "INSERT INTO checkpoints (account, folder, last_error) VALUES (?,?,?)"
+            " ON CONFLICT(account, folder) DO UPDATE SET last_error=excluded.last_error",
+            (account, folder, error))
