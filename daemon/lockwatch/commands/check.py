@@ -1,0 +1,49 @@
+"""`lockwatch check FILE... | -`: analyse .eml files and print verdicts (exit 0 / 1 alarming / 2 error)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK, EXIT_ALARM, EXIT_ERROR = 0, 1, 2
+
+
+def _options(args: argparse.Namespace):
+    from lockwatch.detect import DetectOptions
+
+    if not getattr(args, "config", None):
+        return DetectOptions(), None
+    from lockwatch.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(args.config)
+    except ConfigError as exc:
+        print(f"lockwatch: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from exc
+    return cfg.detect, cfg.notify.language
+
+
+def run(args: argparse.Namespace) -> int:
+    from lockwatch.detect import analyse_bytes
+    from lockwatch.report import human, message_record
+
+    options, cfg_lang = _options(args)
+    lang = args.lang or cfg_lang or "en"
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+        except OSError as exc:
+            print(f"lockwatch: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        mail, analysis = analyse_bytes(raw, options=options)
+        record = message_record(path, mail, analysis)
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            print(human(record, lang), flush=True)
+        if analysis.verdict in ("phishing", "suspicious") and status == EXIT_OK:
+            status = EXIT_ALARM
+    return status

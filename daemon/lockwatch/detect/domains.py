@@ -1,0 +1,147 @@
+"""Host names: registered domain, look-alike skeletons, IDN decoding and defanging.
+
+Shared by the sender and link detectors and by the alert texts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import ipaddress
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from lockwatch.detect.knowledge import knowledge
+
+_ZERO_WIDTH = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                         "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_SCHEME = re.compile(r"(?i)^(h)(?:tt|xx)(ps?)(:)")
+
+
+@functools.cache
+def _psl():
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+def normalise_host(host: str) -> str:
+    """Lower-case, strip dots and ports; decode punycode labels to Unicode."""
+    host = host.strip().strip(".").lower()
+    if host.startswith("[") and "]" in host:
+        return host[1:host.index("]")]
+    if "xn--" in host:
+        with contextlib.suppress(UnicodeError, ValueError):
+            host = host.encode("ascii").decode("idna")
+    return host
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    # decimal / hex / octal encodings of an IPv4 address are IP hosts too
+    return bool(re.fullmatch(r"(0x[0-9a-f]+|\d{8,10})", host)) or bool(
+        re.fullmatch(r"(0x[0-9a-f]{1,2}|0\d{1,3}|\d{1,3})(\.(0x[0-9a-f]{1,2}|0\d{1,3}|\d{1,3})){3}", host))
+
+
+@functools.lru_cache(maxsize=65536)
+def registered_domain(host: str) -> str:
+    """example: mail.amazon.co.jp → amazon.co.jp (public-suffix aware)."""
+    host = normalise_host(host)
+    if not host or is_ip(host):
+        return host
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        ascii_host = host
+    reg = _psl().privatesuffix(ascii_host) or ascii_host
+    if reg.startswith("xn--") or ".xn--" in reg:
+        with contextlib.suppress(UnicodeError, ValueError):
+            reg = reg.encode("ascii").decode("idna")
+    return reg
+
+
+def domain_in(host: str, domains: frozenset[str]) -> bool:
+    """True when host is one of domains or a sub-domain of one."""
+    host = normalise_host(host)
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in domains for i in range(len(parts)))
+
+
+def strip_invisible(text: str) -> str:
+    return _ZERO_WIDTH.sub("", text)
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, invisible characters removed: the form patterns are matched on."""
+    return strip_invisible(unicodedata.normalize("NFKC", text)).casefold()
+
+
+def skeleton(text: str) -> str:
+    """fold() plus look-alike characters mapped to Latin letters (а→a, 0→o, 1→l)."""
+    k = knowledge()
+    folded = fold(text)
+    return "".join(k.confusables.get(ch, ch) for ch in folded)
+
+
+def label_skeleton(label: str) -> str:
+    """A domain label's skeleton incl. multi-letter look-alikes (rn→m), separators removed."""
+    sk = skeleton(label)
+    for seq, repl in knowledge().confusable_sequences.items():
+        sk = sk.replace(seq, repl)
+    return re.sub(r"[^a-z0-9]", "", sk)
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def url_host(url: str) -> tuple[str, str]:
+    """(host, userinfo) of a URL, tolerant of missing schemes and junk."""
+    candidate = url.strip()
+    if candidate.lower().startswith("www."):
+        candidate = "http://" + candidate
+    try:
+        parts = urlsplit(candidate)
+        netloc = parts.netloc
+    except ValueError:
+        return "", ""
+    userinfo, _, hostport = netloc.rpartition("@")
+    host = hostport
+    if host.startswith("["):
+        host = host[1:host.find("]")] if "]" in host else host[1:]
+    else:
+        host = host.split(":", 1)[0]
+    return normalise_host(host), userinfo
+
+
+def defang(url: str) -> str:
+    """hxxps://amaz0n-jp[.]top/... — readable, never clickable."""
+    text = _SCHEME.sub(lambda m: f"{m.group(1)}xx{m.group(2)}{m.group(3)}", url.strip())
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "", text
+    authority, slash, tail = rest.partition("/")
+    authority = authority.replace(".", "[.]").replace("@", "[@]")
+    tail = tail.replace("://", "[://]")
+    out = f"{scheme}{sep}{authority}{slash}{tail}"
+    return out.replace("[[.]]", "[.]")
+
+
+def defang_text(text: str) -> str:
+    """Defang every URL and bare host name inside free text (subjects, display names)."""
+    text = re.sub(r"(?i)\b(?:https?|hxxps?)://[^\s<>\"']+", lambda m: defang(m.group(0)), text)
+    return re.sub(r"(?i)\b((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]+))\b(?!\])",
+                  lambda m: m.group(1).replace(".", "[.]"), text)

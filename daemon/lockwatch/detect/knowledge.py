@@ -1,0 +1,112 @@
+"""Loads the brand profile and the generic signal data once, with patterns compiled."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: str
+    subject: re.Pattern[str] | None
+    body: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the detectors look up: brand facts, lure families, hosts, weights."""
+
+    brand: dict[str, Any]
+    signals: dict[str, Any]
+    sender_domains: frozenset[str]
+    link_domains: frozenset[str]
+    relay_domains: frozenset[str]
+    user_content_domains: frozenset[str]
+    partner_domains: frozenset[str]
+    brand_words: tuple[str, ...]
+    brand_labels: tuple[str, ...]
+    brand_text: re.Pattern[str]
+    logo_image: re.Pattern[str]
+    kind_rules: tuple[KindRule, ...]
+    other_subject: re.Pattern[str] | None
+    order_id: re.Pattern[str]
+    order_label: re.Pattern[str]
+    currencies: dict[str, str]
+    lures: dict[str, re.Pattern[str]]
+    phone: re.Pattern[str]
+    shorteners: frozenset[str]
+    redirectors: tuple[str, ...]
+    freemail: frozenset[str]
+    risky_tlds: frozenset[str]
+    confusables: dict[str, str]
+    confusable_sequences: dict[str, str]
+    lure_negations: dict[str, re.Pattern[str]]
+    weights: dict[str, int]
+    thresholds: dict[str, int]
+
+    def weight(self, code: str) -> int:
+        return int(self.weights.get(code, 0))
+
+
+def _load_toml(package: str, name: str) -> dict[str, Any]:
+    with resources.files(package).joinpath(name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _brand_text_pattern(words: list[str]) -> re.Pattern[str]:
+    """Brand words with up to two separators allowed between letters ("A m a z o n")."""
+    alternatives = []
+    for word in words:
+        if word.isascii():
+            alternatives.append(r"[\W_]{0,2}".join(re.escape(ch) for ch in word))
+        else:
+            alternatives.append(re.escape(word))
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+@functools.cache
+def knowledge(brand: str = "amazon") -> Knowledge:
+    b = _load_toml("lockwatch.brands", f"{brand}.toml")
+    s = _load_toml("lockwatch.detect", "signals.toml")
+    domains = b["domains"]
+    return Knowledge(
+        brand=b,
+        signals=s,
+        sender_domains=frozenset(domains["senders"]),
+        link_domains=frozenset(domains["senders"]) | frozenset(domains["links"]),
+        relay_domains=frozenset(domains["relays"]),
+        user_content_domains=frozenset(domains["user_content"]),
+        partner_domains=frozenset(domains["partners"]),
+        brand_words=tuple(b["brand_words"]),
+        brand_labels=tuple(b["brand_labels"]),
+        brand_text=_brand_text_pattern(b["brand_words"]),
+        logo_image=re.compile(domains["logo_image_pattern"]),
+        kind_rules=tuple(KindRule(r["kind"], _compile(r.get("subject", [])), _compile(r.get("body", [])))
+                         for r in b["kinds"]),
+        other_subject=_compile(b["other"]["subject"]),
+        order_id=re.compile(b["orders"]["id_pattern"], re.IGNORECASE),
+        order_label=re.compile(b["orders"]["label_pattern"], re.IGNORECASE),
+        currencies=dict(b["currencies"]),
+        lures={family: _compile(patterns) for family, patterns in s["lures"].items()},
+        phone=re.compile(s["phones"]["pattern"]),
+        shorteners=frozenset(s["hosts"]["shorteners"]),
+        redirectors=tuple(s["hosts"]["redirectors"]),
+        freemail=frozenset(s["hosts"]["freemail"]),
+        risky_tlds=frozenset(s["hosts"]["risky_tlds"]),
+        confusables=dict(s["confusables"]),
+        confusable_sequences=dict(s["confusable_sequences"]),
+        lure_negations={f: re.compile("|".join(p), re.IGNORECASE) for f, p in s.get("lure_negations", {}).items()},
+        weights={k: int(v) for k, v in s["weights"].items()},
+        thresholds={k: int(v) for k, v in s["thresholds"].items()},
+    )

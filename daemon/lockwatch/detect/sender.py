@@ -1,0 +1,112 @@
+"""Who really sent it: the From domain against the brand's domains, look-alikes, spoofed names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lockwatch.detect.auth import AuthVerdict
+from lockwatch.detect.brand import BrandClaim
+from lockwatch.detect.domains import (
+    domain_in,
+    edit_distance,
+    label_skeleton,
+    normalise_host,
+    registered_domain,
+)
+from lockwatch.detect.knowledge import knowledge
+from lockwatch.model import Mail, Reason
+
+
+@dataclass(frozen=True)
+class SenderFacts:
+    domain: str
+    registered: str
+    is_brand: bool  # From on one of the brand's own sender domains
+    lookalike: str  # why the domain imitates the brand, "" if it does not
+    proven: bool  # brand domain with aligned SPF/DKIM/DMARC from a trusted header
+
+
+def lookalike_reason(host: str) -> str:
+    """Why a host imitates the brand ("" when it does not). Brand-owned hosts never do."""
+    k = knowledge()
+    host = normalise_host(host)
+    if not host or domain_in(host, k.link_domains | k.relay_domains | k.user_content_domains):
+        return ""
+    reg = registered_domain(host)
+    if host != host.encode("ascii", "ignore").decode():
+        ascii_sk = label_skeleton(reg.split(".")[0])
+        if any(lbl in ascii_sk for lbl in k.brand_labels):
+            return f"{host} uses look-alike characters to spell the brand"
+    owner_label = reg.split(".")[0]
+    sk = label_skeleton(owner_label)
+    for lbl in k.brand_labels:
+        if lbl in sk:
+            return f"{reg} puts the brand name into a domain Amazon does not own"
+        if len(sk) >= 5 and edit_distance(sk, lbl, 2) <= (1 if len(lbl) <= 6 else 2):
+            return f"{reg} is one letter away from {lbl}"
+    sub = host[: -len(reg)].rstrip(".") if host.endswith(reg) else ""
+    if sub and any(lbl in label_skeleton(part) for part in sub.split(".") for lbl in k.brand_labels):
+        return f"{host} puts the brand in front of the foreign domain {reg}"
+    return ""
+
+
+def examine_sender(mail: Mail, claim: BrandClaim, auth: AuthVerdict) -> tuple[SenderFacts, list[Reason]]:
+    k = knowledge()
+    reasons: list[Reason] = []
+    domain = mail.from_addr.rpartition("@")[2]
+    reg = registered_domain(domain) if domain else ""
+    is_brand = bool(domain) and domain_in(domain, k.sender_domains)
+    lookalike = "" if is_brand else lookalike_reason(domain)
+    proven = is_brand and auth.present and auth.aligned_pass(domain)
+    facts = SenderFacts(domain, reg, is_brand, lookalike, proven)
+
+    def add(code: str, detail: str) -> None:
+        reasons.append(Reason(code, detail, k.weight(code)))
+
+    if lookalike:
+        code = "sender.brand_subdomain" if "in front of" in lookalike else "sender.lookalike"
+        if "look-alike characters" in lookalike:
+            code = "sender.idn"
+        add(code, f"sender {mail.from_addr}: {lookalike}")
+    elif not is_brand and (claim.in_display_name or claim.in_address):
+        if reg in k.freemail:
+            add("sender.freemail", f"claims to be Amazon but writes from the free-mail address {mail.from_addr}")
+        else:
+            add("sender.display_spoof",
+                f"the name says Amazon but the address is {mail.from_addr or '(none)'} on {reg or '(no domain)'}")
+    if claim.obfuscated:
+        add("sender.obfuscated_brand",
+            f"the {claim.obfuscated} spells the brand with look-alike or hidden characters")
+    if is_brand:
+        for addr in mail.reply_to:
+            rdom = addr.rpartition("@")[2]
+            if rdom and not domain_in(rdom, k.sender_domains):
+                add("sender.reply_to_foreign", f"replies go to {addr}, not to Amazon")
+                break
+        rp = mail.return_path.rpartition("@")[2]
+        if rp and not domain_in(rp, k.sender_domains | k.relay_domains):
+            add("sender.return_path_foreign", f"bounces go to {mail.return_path}, not to Amazon")
+    return facts, reasons
+
+
+def examine_auth(mail: Mail, facts: SenderFacts, auth: AuthVerdict) -> list[Reason]:
+    """Authentication evidence; only meaningful for mail whose From is on a brand domain."""
+    k = knowledge()
+    if not facts.is_brand or not auth.present:
+        return []
+    if facts.proven:
+        how = "DMARC" if auth.dmarc == "pass" else f"DKIM (d={auth.dkim_pass_domains[0]})"
+        return [Reason("auth.pass", f"{how} proves the mail comes from {facts.registered}", k.weight("auth.pass"))]
+    if auth.dmarc in ("fail", "quarantine", "reject"):
+        return [Reason("auth.dmarc_fail", f"DMARC fails: the From {facts.domain} is forged",
+                       k.weight("auth.dmarc_fail"))]
+    dkim_bad = not auth.dkim_pass_domains
+    if auth.spf in ("fail", "hardfail") and dkim_bad:
+        return [Reason("auth.spoofed", f"SPF fails and no Amazon DKIM signature: {facts.domain} is forged",
+                       k.weight("auth.spoofed"))]
+    if auth.dkim_pass_domains and all(registered_domain(d) in k.relay_domains for d in auth.dkim_pass_domains):
+        detail = "only the relay amazonses.com signed it, not Amazon itself"
+        return [Reason("auth.unverified", detail, k.weight("auth.unverified"))]
+    return [Reason("auth.unverified",
+                   f"your mail server could not confirm the sender (spf={auth.spf}, dmarc={auth.dmarc})",
+                   k.weight("auth.unverified"))]

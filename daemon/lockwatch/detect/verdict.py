@@ -1,0 +1,102 @@
+"""Findings → one verdict and a 0–100 score. Weights and thresholds live in signals.toml.
+
+The policy, in words:
+- not Amazon-looking                         → not_amazon
+- Amazon-looking, score ≥ phishing threshold → phishing
+- sender proven Amazon (aligned auth), or an Amazon domain with no results from the server and
+  nothing against it, and score below the suspicious threshold → genuine
+- anything else Amazon-looking               → suspicious
+Lure wording only counts when something else is already wrong: genuine lock and payment notices
+use the same words.
+"""
+
+from __future__ import annotations
+
+from lockwatch.detect import DetectOptions
+from lockwatch.detect.auth import trusted_results
+from lockwatch.detect.brand import brand_claim
+from lockwatch.detect.domains import domain_in, fold
+from lockwatch.detect.kinds import classify, extract_order, malformed_order_numbers
+from lockwatch.detect.knowledge import knowledge
+from lockwatch.detect.links import examine_links
+from lockwatch.detect.lures import callback_numbers, examine_lures
+from lockwatch.detect.sender import examine_auth, examine_sender
+from lockwatch.detect.tracking import lock_event, security_event
+from lockwatch.model import Analysis, Mail, Reason
+
+# link verdicts that make a mail not Amazon's own even when the From is an Amazon domain
+_HOSTILE_LINKS = {"lookalike", "mismatch", "ip", "credentials", "redirector"}
+
+
+def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Analysis:
+    k = knowledge()
+    folded_text = fold(mail.text[:200_000])
+    claim = brand_claim(mail)
+    auth = trusted_results(mail.auth_results, options.authserv_ids)
+    if options.dkim_verify and raw is not None and not auth.present:
+        from lockwatch.detect.dkimcheck import verified_domain
+
+        domain = verified_domain(raw, options)
+        if domain:
+            auth.present, auth.dkim_pass_domains = True, [domain]
+    facts, sender_reasons = examine_sender(mail, claim, auth)
+    auth_reasons = examine_auth(mail, facts, auth)
+    findings, link_reasons, _foreign_hosts = examine_links(mail.links)
+    lure_reasons = examine_lures(mail, folded_text)
+    lure_hit = bool(lure_reasons) and any(r.code != "text.language_mismatch" for r in lure_reasons)
+
+    link_claim = any(f.verdict in ("lookalike",) for f in findings)
+    amazon_like = (claim.strong or facts.is_brand or bool(facts.lookalike) or bool(claim.obfuscated)
+                   or ((claim.in_subject or claim.in_body) and (lure_hit or link_claim or claim.logo)))
+    if not amazon_like:
+        return Analysis(amazon_like=False, verdict="not_amazon", kind=None, score=0, reasons=[],
+                        links=findings)
+
+    kind = classify(mail, folded_text)
+    reasons: list[Reason] = [*sender_reasons, *auth_reasons, *link_reasons]
+    if not facts.proven:
+        bad_ids = malformed_order_numbers(folded_text)
+        if bad_ids:
+            reasons.append(Reason("order.malformed", f"order number {bad_ids[0]} is not in Amazon's format",
+                                  k.weight("order.malformed")))
+        phones = callback_numbers(folded_text)
+        if phones and not facts.is_brand and kind in ("order", "gift_card", "payment", "account_lock", "security"):
+            reasons.append(Reason("lure.callback", f"gives a phone number to call ({phones[0]})",
+                                  k.weight("lure.callback")))
+    credential = [r for r in lure_reasons if r.code == "lure.credentials"]
+    others = [r for r in lure_reasons if r.code != "lure.credentials"]
+    reasons += credential
+    against = sum(r.weight for r in reasons if r.weight > 0)
+    if against > 0 or not facts.is_brand:
+        reasons += others
+    else:  # a plain Amazon notice: keep the wording as information only
+        reasons += [Reason(r.code, r.detail, 0) for r in others]
+
+    score = max(0, min(100, sum(r.weight for r in reasons)))
+    hostile_link = any(f.verdict in _HOSTILE_LINKS for f in findings)
+    proven_or_clean = facts.proven or (facts.is_brand and not auth.present)
+    if score >= k.thresholds["phishing"] or (hostile_link and not facts.proven and score >= k.thresholds["suspicious"]):
+        verdict = "phishing"
+        score = max(score, k.thresholds["phishing"])
+    elif proven_or_clean and sum(r.weight for r in reasons if r.weight > 0) < k.thresholds["suspicious"] \
+            and not hostile_link:
+        verdict = "genuine"
+        score = min(score, k.thresholds["suspicious"] - 1)
+    else:
+        verdict = "suspicious"
+        score = min(max(score, k.thresholds["suspicious"]), k.thresholds["phishing"] - 1)
+
+    order = extract_order(mail, kind, folded_text) if verdict == "genuine" else None
+    if verdict == "genuine" and order is None and kind == "gift_card":
+        kind = "gift_card"
+    reasons.sort(key=lambda r: -abs(r.weight))
+    return Analysis(
+        amazon_like=True, verdict=verdict, kind=kind, score=score, reasons=reasons, links=findings,
+        order=order,
+        security_event=security_event(mail, kind) if verdict == "genuine" else None,
+        lock_event=lock_event(mail, kind) if verdict == "genuine" else None,
+    )
+
+
+def is_brand_host(host: str) -> bool:
+    return domain_in(host, knowledge().link_domains)

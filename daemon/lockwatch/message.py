@@ -1,0 +1,152 @@
+"""Raw bytes → `Mail`: decoded headers, bodies (Japanese charsets fixed) and every link.
+
+mail-parser does the MIME parsing; bodies are decoded here because mail-parser 4.8 leaves
+7-bit ISO-2022-JP bodies undecoded and garbles Shift_JIS bodies that use CP932 characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import email.utils
+import re
+from email.header import decode_header, make_header
+from email.message import Message
+
+from lockwatch import japanese
+from lockwatch.htmllinks import extract_html
+from lockwatch.model import Link, Mail
+
+japanese.install_codec_aliases()
+
+MAX_PARTS = 200
+MAX_TEXT_CHARS = 400_000
+MAX_LINKS = 2_000
+URL_IN_TEXT = re.compile(
+    r"""(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]{}\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]+""")
+
+
+class ParseError(Exception):
+    """The bytes are not a message lockwatch can read."""
+
+
+def parse(raw: bytes, *, truncated: bool = False) -> Mail:
+    """Decode one message; raises ParseError when it cannot be read at all."""
+    import mailparser
+    from mailparser.exceptions import MailParserError
+
+    if not raw or not raw.strip():
+        raise ParseError("empty message")
+    raw = raw.replace(b"\x00", b"")
+    try:
+        parsed = mailparser.parse_from_bytes(raw)
+    except (MailParserError, RecursionError, ValueError, TypeError, LookupError, IndexError) as exc:
+        raise ParseError(f"{type(exc).__name__}: {exc}") from exc
+    msg: Message = parsed.message
+    if not msg.keys():
+        raise ParseError("no headers")
+    mail = Mail(raw_size=len(raw), truncated=truncated)
+    mail.headers = {k.lower(): _header_text(v) for k, v in reversed(msg.items())}
+    name, addr = email.utils.parseaddr(mail.headers.get("from", ""))
+    mail.from_name, mail.from_addr = name.strip(), addr.strip().lower()
+    mail.reply_to = [a.lower() for _, a in email.utils.getaddresses([mail.headers.get("reply-to", "")]) if a]
+    mail.return_path = email.utils.parseaddr(mail.headers.get("return-path", ""))[1].lower()
+    mail.to = [a.lower() for _, a in email.utils.getaddresses([mail.headers.get("to", "")]) if a]
+    mail.subject = mail.headers.get("subject", "")
+    mail.message_id = mail.headers.get("message-id", "").strip()
+    mail.date = _date(mail.headers.get("date"))
+    mail.received = [_unfold(v) for v in msg.get_all("Received", [])]
+    mail.auth_results = [_unfold(v) for v in msg.get_all("Authentication-Results", [])]
+    mail.dkim_signatures = [_unfold(v) for v in msg.get_all("DKIM-Signature", [])]
+    mail.defects = [type(d).__name__ for d in getattr(msg, "defects", [])][:20]
+    _read_bodies(msg, mail)
+    return mail
+
+
+def _header_text(value: object) -> str:
+    text = str(value)
+    if "=?" in text:
+        with contextlib.suppress(ValueError, LookupError, UnicodeError):
+            text = str(make_header(decode_header(text)))
+    return _unfold(text)
+
+
+def _unfold(value: str) -> str:
+    return re.sub(r"\s*\r?\n\s+", " ", str(value)).strip()
+
+
+def _date(value: str | None):
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _read_bodies(msg: Message, mail: Mail) -> None:
+    texts: list[str] = []
+    htmls: list[str] = []
+    for count, part in enumerate(msg.walk()):
+        if count >= MAX_PARTS:
+            mail.defects.append("TooManyParts")
+            break
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        if ctype not in ("text/plain", "text/html") or part.get_filename():
+            continue
+        try:
+            payload = part.get_payload(decode=True) or b""
+        except (ValueError, TypeError, AssertionError):
+            mail.defects.append("BadPayload")
+            continue
+        body = decode_body(payload, part.get_content_charset())
+        (htmls if ctype == "text/html" else texts).append(body[:MAX_TEXT_CHARS])
+        if mail.truncated:
+            break
+    mail.text = "\n".join(texts)
+    mail.html = "\n".join(htmls)
+    links: list[Link] = []
+    html_text = ""
+    if mail.html:
+        html_text, html_links, mail.images = extract_html(mail.html)
+        links.extend(html_links)
+    if not mail.text:
+        mail.text = html_text
+    body_for_urls = mail.text if mail.text is not html_text else html_text
+    links.extend(Link(url=m.group(0).rstrip(".,;:!?"), origin="text")
+                 for m in URL_IN_TEXT.finditer(body_for_urls))
+    seen: set[tuple[str, str, str]] = set()
+    for link in links:
+        key = (link.url, link.shown, link.origin)
+        if key not in seen:
+            seen.add(key)
+            mail.links.append(link)
+            if len(mail.links) >= MAX_LINKS:
+                mail.defects.append("TooManyLinks")
+                break
+
+
+def decode_body(payload: bytes, charset: str | None) -> str:
+    """Bytes of a text part → str, coping with missing, wrong and unknown charset labels."""
+    label = (charset or "").strip().strip('"').lower()
+    if b"\x1b$" in payload or b"\x1b(" in payload or label.startswith("iso-2022-jp"):
+        return japanese.decode_iso2022jp(payload)
+    candidates: list[str] = []
+    if label:
+        with contextlib.suppress(LookupError):
+            candidates.append(codecs.lookup(label).name)
+    if not payload.isascii():
+        # a label of ascii/latin-1 on 8-bit Japanese text is common: try the likely ones first
+        if not candidates or candidates[0] in ("ascii", "iso8859-1", "cp1252", "latin-1"):
+            candidates[:0] = ["utf-8", "cp932", "euc_jp"]
+        else:
+            candidates += ["utf-8", "cp932", "euc_jp"]
+    candidates.append("utf-8")
+    for name in candidates:
+        try:
+            return payload.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return payload.decode(candidates[0] if candidates[0] != "ascii" else "utf-8", errors="replace")
