@@ -1,87 +1,65 @@
-"""HTML body → visible text, links with the text they are shown under, and image URLs."""
+"""HTML body → visible text, links with the text they are shown under, and image URLs.
+
+Regular expressions rather than a tree parser: phishing HTML is often broken on purpose, and
+this runs on every Amazon-looking mail (html.parser costs ~1 ms a message, this ~0.1 ms).
+"""
 
 from __future__ import annotations
 
 import html
-from html.parser import HTMLParser
+import re
 
 from lockwatch.model import Link
 
 MAX_ITEMS = 5_000
-SKIP_TEXT_IN = {"script", "style", "head", "title"}
-BLOCK_TAGS = {"p", "div", "br", "tr", "li", "table", "h1", "h2", "h3", "h4", "td"}
+MAX_HTML = 2_000_000
+_HIDDEN = re.compile(r"(?is)<(script|style|head|title)\b.*?</\1\s*>|<!--.*?-->")
+_ANCHOR = re.compile(r"(?is)<a\b([^>]*)>(.*?)(?=</a\s*>|<a\b)")
+_TAG = re.compile(r"(?is)<(area|form|img)\b([^>]*)>")
+_ATTR = re.compile(r"""(?is)\b(href|src|action|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_BLOCK = re.compile(r"(?i)<(?:br|p|div|tr|li|table|h[1-6]|td)\b[^>]*>")
+_ANY_TAG = re.compile(r"(?s)<[^>]*>")
+_IMG_IN = re.compile(r"(?is)<img\b([^>]*)>")
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.links: list[Link] = []
-        self.images: list[str] = []
-        self._anchor: str | None = None
-        self._anchor_text: list[str] = []
-        self._anchor_img: str = ""
-        self._skip = 0
+def _attrs(markup: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(markup):
+        out.setdefault(m.group(1).lower(), html.unescape(m.group(2) or m.group(3) or m.group(4) or "").strip())
+    return out
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: (v or "") for k, v in attrs}
-        if tag in SKIP_TEXT_IN:
-            self._skip += 1
-        elif tag in BLOCK_TAGS:
-            self.text.append("\n")
-        if len(self.links) + len(self.images) > MAX_ITEMS:
-            return
-        if tag == "a" and a.get("href"):
-            self._close_anchor()
-            self._anchor, self._anchor_text, self._anchor_img = a["href"].strip(), [], ""
-        elif tag == "area" and a.get("href"):
-            self.links.append(Link(url=a["href"].strip(), shown=a.get("alt", ""), origin="area"))
-        elif tag == "form" and a.get("action"):
-            self.links.append(Link(url=a["action"].strip(), origin="form"))
-        elif tag == "img" and a.get("src"):
-            self.images.append(a["src"].strip())
-            if self._anchor is not None:
-                self._anchor_img = a.get("alt", "") or a["src"]
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in SKIP_TEXT_IN:
-            self._skip = max(0, self._skip - 1)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIP_TEXT_IN:
-            self._skip = max(0, self._skip - 1)
-        elif tag == "a":
-            self._close_anchor()
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        self.text.append(data)
-        if self._anchor is not None:
-            self._anchor_text.append(data)
-
-    def _close_anchor(self) -> None:
-        if self._anchor is None:
-            return
-        shown = " ".join("".join(self._anchor_text).split())
-        origin = "a" if shown else "img-link" if self._anchor_img else "a"
-        self.links.append(Link(url=self._anchor, shown=shown, origin=origin))
-        self._anchor = None
-
-    def close(self) -> None:
-        super().close()
-        self._close_anchor()
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", fragment)).split())
 
 
 def extract_html(markup: str) -> tuple[str, list[Link], list[str]]:
     """Return (visible text, links, image URLs); never raises on broken markup."""
-    collector = _Collector()
-    try:
-        collector.feed(markup)
-        collector.close()
-    except (AssertionError, ValueError, IndexError):
-        pass
-    text = html.unescape("".join(collector.text))
+    markup = _HIDDEN.sub(" ", markup[:MAX_HTML])
+    links: list[Link] = []
+    images: list[str] = []
+    for m in _ANCHOR.finditer(markup):
+        href = _attrs(m.group(1)).get("href")
+        if not href:
+            continue
+        inner = m.group(2)
+        shown = _text(inner)
+        origin = "a"
+        if not shown and _IMG_IN.search(inner):
+            origin = "img-link"
+        links.append(Link(url=href, shown=shown[:500], origin=origin))
+        if len(links) >= MAX_ITEMS:
+            break
+    for m in _TAG.finditer(markup):
+        tag, attrs = m.group(1).lower(), _attrs(m.group(2))
+        if tag == "img" and attrs.get("src"):
+            images.append(attrs["src"])
+        elif tag == "area" and attrs.get("href"):
+            links.append(Link(url=attrs["href"], shown=attrs.get("alt", ""), origin="area"))
+        elif tag == "form" and attrs.get("action"):
+            links.append(Link(url=attrs["action"], origin="form"))
+        if len(images) + len(links) >= 2 * MAX_ITEMS:
+            break
+    text = html.unescape(_ANY_TAG.sub(" ", _BLOCK.sub("\n", markup)))
     lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line), collector.links, collector.images
+    return "\n".join(line for line in lines if line), links, images

@@ -26,6 +26,9 @@ URL_IN_TEXT = re.compile(
     r"""(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]{}\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]+""")
 
 
+DECODED_HEADERS = ("from", "reply-to", "return-path", "to", "subject", "message-id", "date")
+
+
 class ParseError(Exception):
     """The bytes are not a message lockwatch can read."""
 
@@ -46,7 +49,10 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
     if not msg.keys():
         raise ParseError("no headers")
     mail = Mail(raw_size=len(raw), truncated=truncated)
-    mail.headers = {k.lower(): _header_text(v) for k, v in reversed(msg.items())}
+    mail.headers = {k.lower(): str(v) for k, v in reversed(msg.items())}
+    for key in DECODED_HEADERS:
+        if key in mail.headers:
+            mail.headers[key] = _header_text(mail.headers[key])
     name, addr = email.utils.parseaddr(mail.headers.get("from", ""))
     mail.from_name, mail.from_addr = name.strip(), addr.strip().lower()
     mail.reply_to = [a.lower() for _, a in email.utils.getaddresses([mail.headers.get("reply-to", "")]) if a]

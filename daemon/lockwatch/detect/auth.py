@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lockwatch.detect.domains import registered_domain
@@ -24,13 +25,40 @@ class AuthVerdict:
         return any(registered_domain(d) == reg for d in self.dkim_pass_domains)
 
 
-def _parse(value: str):
-    import authres
+_COMMENT = re.compile(r"\([^()]*\)")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_RESULT = re.compile(r"^\s*([a-z0-9_.-]+)\s*=\s*([a-z0-9_-]+)(.*)$", re.IGNORECASE | re.DOTALL)
+_PROPERTY = re.compile(r"([a-z0-9_-]+)\.([a-z0-9_-]+)\s*=\s*([^\s;]+)", re.IGNORECASE)
 
-    try:
-        return authres.AuthenticationResultsHeader.parse("Authentication-Results: " + value)
-    except Exception:  # authres raises its own SyntaxError and others on junk
+
+@dataclass(frozen=True)
+class _Result:
+    method: str
+    result: str
+    properties: dict[str, str]
+
+
+def _parse(value: str) -> tuple[str, list[_Result]] | None:
+    """RFC 8601 header value → (authserv-id, results); None when it is not one.
+
+    A small tolerant parser: the library parsers cost ~3 ms a header (comment handling), which
+    would dominate the whole analysis; comments and quoted strings carry no results.
+    """
+    value = _QUOTED.sub('""', value)
+    for _ in range(3):  # nested comments
+        value = _COMMENT.sub(" ", value)
+    authserv, _, rest = value.partition(";")
+    authserv_id = authserv.strip().split()[0] if authserv.strip() else ""
+    if not authserv_id or "=" in authserv_id:
         return None
+    results = []
+    for chunk in rest.split(";"):
+        m = _RESULT.match(chunk)
+        if not m:
+            continue
+        props = {f"{t}.{n}".lower(): v.strip('"') for t, n, v in _PROPERTY.findall(m.group(3))}
+        results.append(_Result(m.group(1).lower(), m.group(2).lower(), props))
+    return authserv_id, results
 
 
 def trusted_results(headers: list[str], authserv_ids: tuple[str, ...] = ()) -> AuthVerdict:
@@ -46,12 +74,12 @@ def trusted_results(headers: list[str], authserv_ids: tuple[str, ...] = ()) -> A
             if not wanted:
                 break
             continue
-        if wanted and str(parsed.authserv_id).lower() not in wanted:
+        authserv_id, results = parsed
+        if wanted and authserv_id.lower() not in wanted:
             continue
         verdict.present = True
-        for result in parsed.results:
-            method, outcome = str(result.method).lower(), str(result.result).lower()
-            props = {f"{p.type}.{p.name}".lower(): str(p.value) for p in result.properties}
+        for result in results:
+            method, outcome, props = result.method, result.result, result.properties
             if method == "dmarc":
                 verdict.dmarc = outcome if verdict.dmarc in ("none", "") else verdict.dmarc
             elif method == "spf":

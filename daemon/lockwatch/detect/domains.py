@@ -81,11 +81,14 @@ def fold(text: str) -> str:
     return strip_invisible(unicodedata.normalize("NFKC", text)).casefold()
 
 
+@functools.cache
+def _confusable_table() -> dict[int, str]:
+    return str.maketrans(knowledge().confusables)
+
+
 def skeleton(text: str) -> str:
     """fold() plus look-alike characters mapped to Latin letters (а→a, 0→o, 1→l)."""
-    k = knowledge()
-    folded = fold(text)
-    return "".join(k.confusables.get(ch, ch) for ch in folded)
+    return fold(text).translate(_confusable_table())
 
 
 def label_skeleton(label: str) -> str:

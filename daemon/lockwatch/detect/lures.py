@@ -8,6 +8,7 @@ from lockwatch.detect.domains import fold
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Mail, Reason
 
+LURE_WINDOW = 8_000  # lures sit near the top; scanning all of a long mail costs more than it finds
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 FAMILY_TEXT = {
@@ -25,7 +26,7 @@ FAMILY_TEXT = {
 def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
     k = knowledge()
     reasons: list[Reason] = []
-    haystack = fold(mail.subject) + "\n" + folded_text
+    haystack = fold(mail.subject) + "\n" + folded_text[:LURE_WINDOW]
     for family, pattern in k.lures.items():
         if pattern is None:
             continue

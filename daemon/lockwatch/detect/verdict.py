@@ -13,7 +13,7 @@ use the same words.
 from __future__ import annotations
 
 from lockwatch.detect import DetectOptions
-from lockwatch.detect.auth import trusted_results
+from lockwatch.detect.auth import AuthVerdict, trusted_results
 from lockwatch.detect.brand import brand_claim
 from lockwatch.detect.domains import domain_in, fold
 from lockwatch.detect.kinds import classify, extract_order, malformed_order_numbers
@@ -32,8 +32,12 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     k = knowledge()
     folded_text = fold(mail.text[:200_000])
     claim = brand_claim(mail)
-    auth = trusted_results(mail.auth_results, options.authserv_ids)
-    if options.dkim_verify and raw is not None and not auth.present:
+    # authentication only decides anything for mail whose From is on a brand domain
+    from_domain = mail.from_addr.rpartition("@")[2]
+    auth = AuthVerdict()
+    if from_domain and domain_in(from_domain, k.sender_domains):
+        auth = trusted_results(mail.auth_results, options.authserv_ids)
+    if options.dkim_verify and raw is not None and not auth.present and from_domain and domain_in(from_domain, k.sender_domains):
         from lockwatch.detect.dkimcheck import verified_domain
 
         domain = verified_domain(raw, options)
