@@ -89,12 +89,12 @@ def test_no_request_ever_reaches_a_link_target(tmp_path: Path):
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
 
-        do_POST = do_HEAD = do_GET  # noqa: N815
+        do_POST = do_HEAD = do_GET
 
         def log_message(self, *args):
             pass
