@@ -14,14 +14,14 @@ def _options(args: argparse.Namespace):
 
     if not getattr(args, "config", None):
         return DetectOptions(), None
-    from lockwatch.config import ConfigError, load_config
+    from lockwatch.config import ConfigError, load
 
     try:
-        cfg = load_config(args.config)
+        cfg = load(args.config)
     except ConfigError as exc:
         print(f"lockwatch: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_ERROR) from exc
-    return cfg.detect, cfg.notify.language
+    return cfg.detect.options(), cfg.notify.language
 
 
 def run(args: argparse.Namespace) -> int:
