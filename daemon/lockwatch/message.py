@@ -52,7 +52,10 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
     mail.headers = {k.lower(): str(v) for k, v in reversed(msg.items())}
     for key in DECODED_HEADERS:
         if key in mail.headers:
-            mail.headers[key] = _header_text(mail.headers[key])
+            value = _header_text(mail.headers[key])
+            if "\ufffd" in value or any("\udc80" <= ch <= "\udcff" for ch in value):
+                value = _raw_header(raw, key) or value  # unencoded 8-bit header: decode it ourselves
+            mail.headers[key] = value
     name, addr = email.utils.parseaddr(mail.headers.get("from", ""))
     mail.from_name, mail.from_addr = name.strip(), addr.strip().lower()
     mail.reply_to = [a.lower() for _, a in email.utils.getaddresses([mail.headers.get("reply-to", "")]) if a]
@@ -75,6 +78,13 @@ def _header_text(value: object) -> str:
         with contextlib.suppress(ValueError, LookupError, UnicodeError):
             text = str(make_header(decode_header(text)))
     return _unfold(text)
+
+
+def _raw_header(raw: bytes, name: str) -> str:
+    """A header's value decoded straight from the raw bytes (UTF-8, CP932 or EUC-JP)."""
+    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    m = re.search(rb"(?im)^" + re.escape(name.encode()) + rb":[ \t]*(.*(?:\r?\n[ \t].*)*)", head)
+    return _unfold(decode_body(m.group(1), None)) if m else ""
 
 
 def _unfold(value: str) -> str:

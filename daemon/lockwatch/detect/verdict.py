@@ -67,17 +67,23 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         if phones and not facts.is_brand and kind in ("order", "gift_card", "payment", "account_lock", "security"):
             reasons.append(Reason("lure.callback", f"gives a phone number to call ({phones[0]})",
                                   k.weight("lure.callback")))
-    credential = [r for r in lure_reasons if r.code == "lure.credentials"]
-    others = [r for r in lure_reasons if r.code != "lure.credentials"]
-    reasons += credential
-    against = sum(r.weight for r in reasons if r.weight > 0)
-    if against > 0 or not facts.is_brand:
-        reasons += others
-    else:  # a plain Amazon notice: keep the wording as information only
-        reasons += [Reason(r.code, r.detail, 0) for r in others]
+    hostile_link = any(f.verdict in _HOSTILE_LINKS for f in findings)
+    if facts.proven and not hostile_link:
+        # Amazon's own, proven mail: its notices use lure words and may link to app stores or
+        # social networks; none of that is evidence against it
+        reasons = [r if r.weight <= 0 else Reason(r.code, r.detail, 0) for r in reasons]
+        reasons += [Reason(r.code, r.detail, 0) for r in lure_reasons]
+    else:
+        credential = [r for r in lure_reasons if r.code == "lure.credentials"]
+        others = [r for r in lure_reasons if r.code != "lure.credentials"]
+        reasons += credential
+        against = sum(r.weight for r in reasons if r.weight > 0)
+        if against > 0 or not facts.is_brand:
+            reasons += others
+        else:  # a plain Amazon notice: keep the wording as information only
+            reasons += [Reason(r.code, r.detail, 0) for r in others]
 
     score = max(0, min(100, sum(r.weight for r in reasons)))
-    hostile_link = any(f.verdict in _HOSTILE_LINKS for f in findings)
     proven_or_clean = facts.proven or (facts.is_brand and not auth.present)
     if score >= k.thresholds["phishing"] or (hostile_link and not facts.proven and score >= k.thresholds["suspicious"]):
         verdict = "phishing"
