@@ -47,7 +47,8 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     auth_reasons = examine_auth(mail, facts, auth)
     findings, link_reasons, _foreign_hosts = examine_links(mail.links)
     lure_reasons = examine_lures(mail, folded_text)
-    lure_hit = bool(lure_reasons) and any(r.code != "text.language_mismatch" for r in lure_reasons)
+    # a deadline alone is everyday marketing wording: it does not make a mention of Amazon a claim
+    lure_hit = any(r.code not in ("text.language_mismatch", "lure.deadline") for r in lure_reasons)
 
     link_claim = any(f.verdict in ("lookalike",) for f in findings)
     amazon_like = (claim.strong or facts.is_brand or bool(facts.lookalike) or bool(claim.obfuscated)
