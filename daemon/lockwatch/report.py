@@ -52,7 +52,7 @@ VERDICT_LABEL = {
 
 def human(record: dict[str, Any], lang: str = "en") -> str:
     """A few lines for the terminal: verdict, kind, reasons, defanged links, what to do."""
-    from lockwatch.advice import actions_for
+    from lockwatch.alerts import actions_for
 
     labels = VERDICT_LABEL.get(lang, VERDICT_LABEL["en"])
     verdict = "parse_error" if record.get("parse_error") else record["verdict"]
@@ -71,7 +71,7 @@ def human(record: dict[str, Any], lang: str = "en") -> str:
     shown = [link for link in record["links"] if link["verdict"] not in ("amazon", "partner")][:5]
     for link in shown:
         lines.append(f"  link [{link['verdict']}]: {link['url']}")
-    actions = actions_for(verdict, lang)
+    actions = actions_for(verdict, lang) if verdict in ("phishing", "suspicious") else []
     if actions:
         lines.append("  " + ("対処:" if lang == "ja" else "What to do:"))
         lines += [f"    {i}. {a}" for i, a in enumerate(actions, 1)]

@@ -104,6 +104,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (account, folder)
     );
     """,
+    # 2: events are read by kind over a time window (order bursts among thousands of bulk_mail rows)
+    """
+    CREATE INDEX events_by_kind_time ON events (account, kind, event_time);
+    """,
 ]
 
 

@@ -1,0 +1,52 @@
+"""A header-only ``Mail`` for messages the prefilter ruled out: the few fields a record needs, fast.
+
+Most mail is not Amazon mail; building its record from Message-ID, From, Subject and Date with a
+regex is ~40,000 msg/s, where a full parse would dominate the time of a scan.
+"""
+
+from __future__ import annotations
+
+import email.errors
+import email.header
+import email.utils
+import re
+
+from lockwatch.model import Mail
+
+__all__ = ["header_mail"]
+
+_FIELD = re.compile(rb"^(message-id|from|subject|date)[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)",
+                    re.IGNORECASE | re.MULTILINE)
+# "Name <addr>", "\"Name\" <addr>" or "addr" with no comments or quoting tricks; the rest goes to parseaddr
+_ADDR = r'[^\s"<>(),;:\\@]+@[^\s"<>(),;:\\@]+'
+_SIMPLE_ADDRESS = re.compile(rf'^(?:"?(?P<name>[^"<>(),;:\\]*?)"?\s*<(?P<addr>{_ADDR})>|(?P<bare>{_ADDR}))$')
+
+
+def header_mail(header: bytes) -> Mail:
+    """The fields of a message record (Message-ID, From, Subject, Date) from a header, fast."""
+    fields: dict[str, str] = {}
+    for name, value in _FIELD.findall(header):
+        key = name.decode().lower()
+        if key not in fields:
+            fields[key] = _decode(re.sub(rb"\r?\n", b"", value).strip())
+    simple = _SIMPLE_ADDRESS.match(fields.get("from", ""))
+    if simple:
+        from_name, from_addr = simple["name"] or "", simple["addr"] or simple["bare"]
+    else:
+        from_name, from_addr = email.utils.parseaddr(fields.get("from", ""))
+    try:
+        date = email.utils.parsedate_to_datetime(fields["date"]) if fields.get("date") else None
+    except (TypeError, ValueError):
+        date = None
+    return Mail(message_id=fields.get("message-id", ""), from_name=from_name, from_addr=from_addr,
+                subject=fields.get("subject", ""), date=date, raw_size=len(header), headers=fields)
+
+
+def _decode(value: bytes) -> str:
+    text = value.decode("utf-8", "replace")
+    if "=?" not in text:
+        return text
+    try:
+        return str(email.header.make_header(email.header.decode_header(text)))
+    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+        return text
