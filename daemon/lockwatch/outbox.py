@@ -104,7 +104,7 @@ class DeliverySummary:
 def deliver_pending(state: State, notifier: Notifier, now: datetime | None = None, *,
                     give_up_after: float = DEFAULT_GIVE_UP) -> DeliverySummary:
     """Send every due (alert, target) pair once; must not run inside a state transaction."""
-    if getattr(state, "_depth", 0):
+    if state.in_transaction():
         raise RuntimeError("deliver_pending inside a transaction: a success could not be committed at once")
     moment = _now(now)
     cutoff = _iso(moment - timedelta(seconds=give_up_after))

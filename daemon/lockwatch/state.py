@@ -138,6 +138,7 @@ class State:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.lock = threading.RLock()
             self._depth = 0
+            self._owner = 0
             self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise StateError(f"cannot open state database {self.path}: {exc}") from exc
@@ -163,7 +164,7 @@ class State:
                     self._depth -= 1
                 return
             self.conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self._depth, self._owner = 1, threading.get_ident()
             try:
                 yield self.conn
             except BaseException:
@@ -173,6 +174,10 @@ class State:
                 self.conn.execute("COMMIT")
             finally:
                 self._depth = 0
+
+    def in_transaction(self) -> bool:
+        """True when the calling thread is inside transaction() (other threads wait on the lock)."""
+        return self._depth > 0 and self._owner == threading.get_ident()
 
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
         with self.lock:
