@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,7 @@ def main() -> int:
         return 0 if all(value <= target for _n, value, target in checks) else 1
     finally:
         server.destroy()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -13,22 +13,28 @@ import re
 
 from lockwatch.model import Mail
 
-__all__ = ["header_mail"]
+__all__ = ["header_fields", "header_mail"]
 
-_FIELD = re.compile(rb"^(message-id|from|subject|date)[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)",
+_FIELD = re.compile(rb"^(message-id|from|subject|date|reply-to|return-path)[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)",
                     re.IGNORECASE | re.MULTILINE)
 # "Name <addr>", "\"Name\" <addr>" or "addr" with no comments or quoting tricks; the rest goes to parseaddr
 _ADDR = r'[^\s"<>(),;:\\@]+@[^\s"<>(),;:\\@]+'
 _SIMPLE_ADDRESS = re.compile(rf'^(?:"?(?P<name>[^"<>(),;:\\]*?)"?\s*<(?P<addr>{_ADDR})>|(?P<bare>{_ADDR}))$')
 
 
-def header_mail(header: bytes) -> Mail:
-    """The fields of a message record (Message-ID, From, Subject, Date) from a header, fast."""
+def header_fields(header: bytes) -> dict[str, str]:
+    """Message-ID, From, Subject, Date, Reply-To and Return-Path (first of each), decoded, lower-case keys."""
     fields: dict[str, str] = {}
     for name, value in _FIELD.findall(header):
         key = name.decode().lower()
         if key not in fields:
             fields[key] = _decode(re.sub(rb"\r?\n", b"", value).strip())
+    return fields
+
+
+def header_mail(header: bytes) -> Mail:
+    """The fields of a message record (Message-ID, From, Subject, Date) from a header, fast."""
+    fields = header_fields(header)
     simple = _SIMPLE_ADDRESS.match(fields.get("from", ""))
     if simple:
         from_name, from_addr = simple["name"] or "", simple["addr"] or simple["bare"]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-from email.header import decode_header, make_header
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 
 from lockwatch.detect.brand import names_brand
 from lockwatch.detect.domains import domain_in, fold
@@ -15,33 +12,21 @@ from lockwatch.detect.sender import lookalike_reason
 _RISKY_KINDS = ("account_lock", "security", "payment", "gift_card")
 
 
-def _decoded(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return str(make_header(decode_header(str(value))))
-    except (ValueError, LookupError, UnicodeError):
-        return str(value)
-
-
 def looks_relevant(header_bytes: bytes) -> bool:
+    """True unless neither sender, names, subject nor Reply-To/Return-Path could concern Amazon."""
     from lockwatch import japanese
+    from lockwatch.headers import header_fields
 
     japanese.install_codec_aliases()
     k = knowledge()
-    try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(header_bytes)
-    except Exception:  # unreadable headers: let the full analysis decide
+    fields = header_fields(header_bytes)
+    sender, subject = fields.get("from", ""), fields.get("subject", "")
+    if not sender and not subject:
+        return True  # nothing to judge by: let the full analysis decide
+    if any(names_brand(fields.get(name, "")) for name in ("from", "subject", "reply-to", "return-path")):
         return True
-    sender = _decoded(headers.get("From"))
-    subject = _decoded(headers.get("Subject"))
-    _name, addr = email.utils.parseaddr(sender)
-    if not addr and not subject:
-        return True
-    fields = [sender, subject, _decoded(headers.get("Reply-To")), str(headers.get("Return-Path") or "")]
-    if any(names_brand(f) for f in fields):
-        return True
-    domain = addr.rpartition("@")[2]
+    addr = email.utils.parseaddr(sender)[1]
+    domain = addr.rpartition("@")[2].lower()
     if domain and (domain_in(domain, k.sender_domains) or lookalike_reason(domain)):
         return True
     folded = fold(subject)

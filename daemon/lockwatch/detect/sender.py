@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from lockwatch.detect.auth import AuthVerdict
@@ -26,6 +27,7 @@ class SenderFacts:
     proven: bool  # brand domain with aligned SPF/DKIM/DMARC from a trusted header
 
 
+@functools.lru_cache(maxsize=8192)
 def lookalike_reason(host: str) -> str:
     """Why a host imitates the brand ("" when it does not). Brand-owned hosts never do."""
     k = knowledge()
