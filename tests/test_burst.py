@@ -217,3 +217,21 @@ def test_burst_config_keys_are_validated() -> None:
                 {"gift_card_limits": 20000}, {"bomb_messages": 0}, {"followup_interval": "soon"}):
         with pytest.raises(ConfigError, match=r"burst\."):
             parse({"burst": bad})
+
+
+def test_follow_ups_are_limited_to_one_per_ten_minutes(box: Box) -> None:
+    ids = [mk.order_id() for _ in range(6)]
+    minutes = (60, 55, 50, 45, 43, 33)  # alert at the 3rd; 4th: first update; 5th: held back; 6th: update
+    box.add(*(mk.order(ago(minutes=m), oid) for m, oid in zip(minutes, ids, strict=False)))
+    takeover = of_kind(box.scan("--lang", "en"), "takeover")
+    assert len(takeover) == 3
+    assert takeover[1]["title"].startswith("[Update]") and ids[3] in takeover[1]["body"]
+    news = takeover[2]["body"].split("\n\n", 1)[0]
+    assert ids[4] in news and ids[5] in news and ids[3] not in news  # the held-back order is said later
+
+
+def test_a_second_lock_notice_updates_the_lock_incident(box: Box) -> None:
+    box.add(mk.lock_notice(ago(hours=20)), mk.lock_notice(ago(hours=2)))
+    lock = of_kind(box.scan(), "account_lock")
+    assert len(lock) == 2 and lock[1]["title"].startswith("【続報】")
+    assert len(box.rows("SELECT * FROM incidents")) == 1

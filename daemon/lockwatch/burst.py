@@ -6,7 +6,8 @@ records events in the state database (``events``), so windows survive restarts:
 - ``order`` (subkind ``gift_card`` / ``digital`` / NULL) from genuine order confirmations, deduplicated
   by order id across folders and re-deliveries (UNIQUE(account, kind, order_id));
 - ``security`` (subkind = the security event), ``lock``, ``reinstated`` from genuine notices;
-- ``bulk_mail`` (subkind = sender address) for every non-Amazon message, for the e-mail-bomb rule.
+- ``bulk_mail`` (subkind = sender address) for non-Amazon messages that arrive within ``bomb_window`` after
+  an order (the e-mail-bomb rule; other mail leaves no event).
 
 The event time is the mail's Date, bounded by its arrival (topmost Received) and by now. Each new event
 is checked against the rules on event time (``[burst]`` in the config) and turns into an incident:
@@ -244,14 +245,17 @@ class TakeoverTracker:
 
     def _bulk(self, state: State, account: str, record: Mapping[str, Any], at: datetime,
               message_id: str) -> list[Hit]:
+        window = _td(self.s.bomb_window)
+        orders = self._events(state, account, "order", at - window, at)
+        if not orders:  # only mail right after an order can bury it: the rest is not kept (most mail)
+            return []
         sender = parseaddr(str(record.get("from") or ""))[1].lower() or str(record.get("from") or "?")
         self._insert(state, account, "bulk_mail", at, message_id, subkind=sender)
         self._bulk_inserts += 1
         if self._bulk_inserts % 200 == 0:
             state.execute("DELETE FROM events WHERE account=? AND kind='bulk_mail' AND event_time < ?",
                           (account, _iso(at - BULK_KEEP)))
-        window = _td(self.s.bomb_window)
-        for row in reversed(self._events(state, account, "order", at - window, at)):
+        for row in reversed(orders):
             if (hit := self._bomb(state, account, _parse(row["event_time"]) or at, row["order_id"], at)) is not None:
                 return [hit]
         return []

@@ -25,12 +25,22 @@ _LOCK = (
 )
 
 
+# body wording is only trusted in the past tense ("was changed"): notices also advise "change your password"
+_DONE = r"(されました|しました|いたしました|has been|was |were |have been)"
+
+
 def security_event(mail: Mail, kind: str) -> str | None:
+    """The security event a genuine notice reports: judged on the subject, then on the body."""
     if kind != "security":
         return None
-    text = fold(mail.subject) + "\n" + fold(mail.text[:3000])
+    subject = fold(mail.subject)
     for event, pattern in _SECURITY:
-        if re.search(pattern, text, re.IGNORECASE):
+        if re.search(pattern, subject, re.IGNORECASE):
+            return event
+    body = fold(mail.text[:3000])
+    for event, pattern in _SECURITY:
+        match = re.search(pattern, body, re.IGNORECASE)
+        if match and (event in ("otp", "sign_in", "2sv_on") or re.search(_DONE, body[match.start():match.end() + 25])):
             return event
     return "other"
 

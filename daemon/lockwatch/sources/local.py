@@ -144,7 +144,7 @@ class LocalSource:
         end = start
         for offset, next_offset, from_line, raw, truncated in _mbox_messages(path, start, self.cap):
             end = next_offset
-            if since and _from_line_date(from_line) and _from_line_date(from_line) < since:
+            if since and (day := _from_line_date(from_line)) is not None and day < since:
                 continue
             item = self._item(f"{path}#{offset}", raw)
             item.truncated = item.truncated or truncated
