@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
@@ -410,11 +410,24 @@ def actions_for(kind: str, lang: str = "ja") -> list[str]:
     return _Playbook(lang).actions(kind, {})
 
 
+def _is_backfill(record: Mapping[str, Any], mail: Mail | None, max_age: float) -> bool:
+    """True when the mail arrived longer than ``max_age`` seconds ago.
+
+    Arrival is the topmost Received stamp (added by the user's own server); a sender-chosen Date
+    only counts when there is none, and then bounded like every event time.
+    """
+    from lockwatch.burst import _arrival, event_time
+
+    moment = _arrival(mail) or event_time(record, mail)  # a back-dated Date must not hide a fresh phish
+    return (datetime.now(UTC) - moment).total_seconds() > max_age
+
+
 class MessageAlerts:
     """Pipeline tracker: one localized alert per phishing (critical) or suspicious (warning) message."""
 
-    def __init__(self, lang: str = "ja") -> None:
+    def __init__(self, lang: str = "ja", backfill_max_age: float = 24 * 3600) -> None:
         self.lang = lang
+        self.backfill_max_age = backfill_max_age
 
     def __call__(self, state: State, account: str, record: dict[str, Any], mail: Mail | None,
                  analysis: Analysis) -> list[AlertDraft]:
@@ -423,4 +436,7 @@ class MessageAlerts:
         alert = compose_message(record, self.lang, account=account)
         if alert is None:
             return []
-        return [AlertDraft(alert.kind, alert.severity, alert.title, alert.body, list(alert.message_ids))]
+        draft = AlertDraft(alert.kind, alert.severity, alert.title, alert.body, list(alert.message_ids))
+        if _is_backfill(record, mail, self.backfill_max_age):
+            draft.push = False  # last month's phishing, read on a first scan: recorded and shown, not pushed
+        return [draft]
