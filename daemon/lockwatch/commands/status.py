@@ -1,0 +1,102 @@
+"""`lockwatch status`: what the watcher knows, read from the state file (safe while the daemon runs).
+
+Per account and folder: the last successful check, the last error, IDLE or polling; the outbox
+backlog; open incidents; recent alerts. Exit status: 0, or 2 when the config or state is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from lockwatch.config import ConfigError, load_default
+from lockwatch.state import State, StateError
+
+EXIT_OK, EXIT_CONFIG = 0, 2
+RECENT_ALERTS = 5
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_default(args.config)
+        assert config is not None
+        state = State(config.state.path)
+    except (ConfigError, StateError) as exc:
+        print(f"lockwatch: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        report = collect(state, [a.name for a in config.accounts])
+    finally:
+        state.close()
+    report["state"] = str(config.state.path)
+    if args.json:
+        print(json.dumps({"type": "status", **report}, ensure_ascii=False))
+    else:
+        print(human(report))
+    return EXIT_OK
+
+
+def collect(state: State, configured: list[str]) -> dict[str, Any]:
+    """The status as one JSON-ready dict."""
+    accounts: dict[str, dict[str, Any]] = {name: {"name": name, "folders": [], "health": None}
+                                           for name in configured}
+    for row in state.execute("SELECT account, folder, uidvalidity, last_uid, last_check, last_error, mode"
+                             " FROM checkpoints ORDER BY account, folder"):
+        entry = accounts.setdefault(row["account"], {"name": row["account"], "folders": [], "health": None})
+        if row["folder"] == "":  # an account-level error (login, folder list)
+            entry["error"] = row["last_error"]
+            continue
+        entry["folders"].append({"folder": row["folder"], "last_check": row["last_check"],
+                                 "last_error": row["last_error"], "mode": row["mode"],
+                                 "last_uid": row["last_uid"]})
+    for row in state.execute("SELECT account, folder, failures, alerted, last_error, since FROM health"):
+        entry = accounts.setdefault(row["account"], {"name": row["account"], "folders": [], "health": None})
+        entry["health"] = {"folder": row["folder"], "failures": row["failures"], "alerted": bool(row["alerted"]),
+                           "last_error": row["last_error"], "since": row["since"]}
+    try:
+        from lockwatch.outbox import status as outbox_status
+
+        outbox = outbox_status(state)
+    except ImportError:  # pragma: no cover - the outbox module ships with the alerts issue
+        outbox = {}
+    incidents = [dict(row) for row in state.execute(
+        "SELECT id, account, kind, severity, opened_at, updated_at FROM incidents WHERE closed_at IS NULL"
+        " ORDER BY opened_at DESC")]
+    recent = [dict(row) for row in state.execute(
+        "SELECT id, created_at, account, kind, severity, title FROM alerts ORDER BY id DESC LIMIT ?",
+        (RECENT_ALERTS,))]
+    return {"accounts": list(accounts.values()), "outbox": outbox, "open_incidents": incidents,
+            "recent_alerts": recent}
+
+
+def human(report: dict[str, Any]) -> str:
+    lines = [f"state: {report['state']}"]
+    for account in report["accounts"]:
+        lines.append(f"account {account['name']}:")
+        if account.get("error"):
+            lines.append(f"  error: {account['error']}")
+        if not account["folders"]:
+            lines.append("  not checked yet")
+        for f in account["folders"]:
+            mode = {"idle": "IDLE", "poll": "polling", "local": "local"}.get(f["mode"] or "", f["mode"] or "-")
+            lines.append(f"  {f['folder']}: last check {f['last_check'] or 'never'} ({mode})")
+            if f["last_error"]:
+                lines.append(f"    last error: {f['last_error']}")
+        health = account.get("health")
+        if health and health["failures"]:
+            lines.append(f"  failing since {health['since']} ({health['failures']} checks): {health['last_error']}")
+    outbox = report["outbox"]
+    if outbox:
+        lines.append(f"outbox: {outbox.get('pending', 0)} pending, {outbox.get('sent', 0)} sent, "
+                     f"{outbox.get('gave_up', 0)} given up"
+                     + (f" (oldest pending {outbox['oldest_pending']})" if outbox.get("oldest_pending") else ""))
+    lines.append(f"open incidents: {len(report['open_incidents'])}")
+    for incident in report["open_incidents"]:
+        lines.append(f"  #{incident['id']} {incident['account']} {incident['kind']} [{incident['severity']}] "
+                     f"since {incident['opened_at']}")
+    lines.append("recent alerts:" if report["recent_alerts"] else "recent alerts: none")
+    for alert in report["recent_alerts"]:
+        lines.append(f"  {alert['created_at']} [{alert['severity']}] {alert['account'] or '-'}: {alert['title']}")
+    return "\n".join(lines)

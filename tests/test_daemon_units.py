@@ -1,0 +1,69 @@
+"""Daemon pieces without a server: backoff, housekeeping, the stop check between batches."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from lockwatch.config import Config, StateSettings
+from lockwatch.service import (
+    AUTH_BACKOFF_MAX,
+    AUTH_BACKOFF_START,
+    BACKOFF_MAX,
+    Runtime,
+    Stopping,
+    _new_mail,
+    _StopBetweenBatches,
+    next_backoff,
+)
+
+
+def test_backoff_doubles_up_to_the_cap() -> None:
+    delays, delay = [], 0.0
+    for _ in range(12):
+        delay = next_backoff(delay)
+        delays.append(delay)
+    assert delays[:4] == [1.0, 2.0, 4.0, 8.0] and max(delays) == BACKOFF_MAX == 300.0
+    assert next_backoff(0, AUTH_BACKOFF_START, AUTH_BACKOFF_MAX) == 900.0
+    assert next_backoff(AUTH_BACKOFF_MAX, AUTH_BACKOFF_START, AUTH_BACKOFF_MAX) == AUTH_BACKOFF_MAX
+
+
+def test_idle_responses() -> None:
+    assert _new_mail([(b"OK", b"Still here"), (3, b"EXISTS")])
+    assert _new_mail([(1, b"RECENT")])
+    assert not _new_mail([(b"OK", b"Still here"), (2, b"EXPUNGE"), (1, b"FETCH", (b"FLAGS", ()))])
+    assert not _new_mail([])
+
+
+def test_stop_between_batches() -> None:
+    stop = threading.Event()
+    check = _StopBetweenBatches(stop)
+    check.advance(10)
+    stop.set()
+    with pytest.raises(Stopping):
+        check.advance(10)
+
+
+def test_housekeeping_prunes_old_rows_only(tmp_path: Path) -> None:
+    runtime = Runtime(Config(state=StateSettings(path=str(tmp_path / "state.db"))))
+    old = (datetime.now(UTC) - timedelta(days=120)).isoformat(timespec="seconds")
+    new = datetime.now(UTC).isoformat(timespec="seconds")
+    db = runtime.state
+    for n, seen in enumerate((old, new)):
+        db.execute("INSERT INTO messages (account, source, dedupe_key, seen_at, amazon_like, verdict, score, record)"
+                   " VALUES ('a', 's', ?, ?, 0, 'not_amazon', 0, '{}')", (f"k{n}", seen))
+        db.execute("INSERT INTO events (account, kind, event_time, order_id) VALUES ('a', 'order', ?, ?)",
+                   (seen, f"o{n}"))
+        db.execute("INSERT INTO alerts (created_at, account, kind, severity, title, body, message_ids, pushed)"
+                   " VALUES (?, 'a', 'phishing', 'critical', 't', 'b', '[]', 1)", (seen,))
+        db.execute("INSERT INTO incidents (account, kind, severity, opened_at, updated_at, closed_at, detail)"
+                   " VALUES ('a', 'takeover', 'critical', ?, ?, ?, '{}')", (seen, seen, seen))
+    db.execute("INSERT INTO deliveries (alert_id, target, status, next_attempt_at) VALUES (1, 't', 'sent', ?)", (old,))
+    runtime.housekeeping()
+    for table in ("messages", "events", "alerts", "incidents"):
+        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 1, table
+    assert db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 0
+    runtime.shutdown(0.1)
