@@ -16,6 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dovecot import Dovecot, User
+from receivers import HttpReceiver
 
 
 @pytest.fixture(scope="session")
@@ -103,3 +104,11 @@ def messages(text: str) -> list[dict[str, Any]]:
 
 def alerts(text: str) -> list[dict[str, Any]]:
     return [o for o in json_lines(text) if o.get("type") == "alert"]
+
+
+@pytest.fixture
+def http() -> Iterator[HttpReceiver]:
+    """A real HTTP endpoint on 127.0.0.1 receiving apprise json:// posts."""
+    receiver = HttpReceiver()
+    yield receiver
+    receiver.stop()

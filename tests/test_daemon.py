@@ -91,13 +91,6 @@ class Daemon:
         return self.proc.returncode
 
 
-@pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
-
-
 def make_config(tmp_path: Path, dovecot: Dovecot, user: User, url: str, *, idle: bool = True,
                 interval: str = "2m") -> Path:
     extra = (f'\n[schedule]\ninterval = "{interval}"\nidle = {"true" if idle else "false"}\n'

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
 from receivers import HttpReceiver, closed_port
-
-
-@pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
 
 
 def notify_config(tmp_path: Path, urls: list[str], language: str = "ja") -> Path:

@@ -21,13 +21,6 @@ PHISH_HOST = "amaz0n-jp-login.top"
 
 
 @pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
 def smtp() -> Iterator[SmtpReceiver]:
     receiver = SmtpReceiver()
     yield receiver

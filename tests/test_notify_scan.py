@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 import mailgen
 from conftest import imap_account, write_config
@@ -14,13 +11,6 @@ from dovecot import Dovecot, User
 from receivers import HttpReceiver
 
 HOST = "amaz0n-jp-login.top"
-
-
-@pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
 
 
 def config(tmp_path: Path, dovecot: Dovecot, user: User, url: str) -> Path:

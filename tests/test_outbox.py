@@ -23,13 +23,6 @@ T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
 def state(tmp_path: Path) -> Iterator[State]:
     st = State(tmp_path / "state.db")
     yield st

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from lockwatch import health, outbox
 from lockwatch.notify import Notifier
 from lockwatch.state import State
 from receivers import HttpReceiver
-
-
-@pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
 
 
 def test_health_alert_once_down_and_once_up(tmp_path: Path, http: HttpReceiver) -> None:
