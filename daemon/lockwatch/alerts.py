@@ -86,10 +86,10 @@ def _fill(template: str, values: Mapping[str, Any]) -> str:
 class _Playbook:
     """One language's playbook with the brand's help facts filled in."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, marketplace: str | None = None) -> None:
         self.data = playbooks.load(lang)
         self.labels: dict[str, str] = self.data.get("labels", {})
-        self.help = playbooks.brand_help(self.data.get("marketplace", "jp"))
+        self.help = playbooks.brand_help(marketplace or self.data.get("marketplace", "jp"))
         sep = self.label("list_sep") or ", "
         self.common = {"site": self.help.site, "help_page": self.help.page,
                        "message_center": self.help.message_center, "phones": self._phones(),
@@ -315,8 +315,19 @@ def compose_message(record: Mapping[str, Any], lang: str = "ja", *,
     return _message_alert(str(verdict), record, lang, account)
 
 
+def _marketplace(*records: Any) -> str | None:
+    """"jp" when the mail concerns amazon.co.jp (its sender, links or yen amounts), else None.
+
+    A Japanese user who reads alerts in English still needs the Japanese help line.
+    """
+    text = repr(records)
+    if ".co.jp" in text or "co[.]jp" in text or "'JPY'" in text:
+        return "jp"
+    return None
+
+
 def _message_alert(entry: str, record: Mapping[str, Any], lang: str, account: str | None) -> Alert:
-    book = _Playbook(lang)
+    book = _Playbook(lang, _marketplace(record.get("from"), record.get("links")))
     values = _mail_values(record, account, book)
     sections = [("what", _what_lines(values, book)), ("why", _reason_lines(record.get("reasons"), book)),
                 ("links", _link_lines(record.get("links"), book))]
@@ -335,7 +346,7 @@ def compose_incident(kind: str, incident: Mapping[str, Any], lang: str = "ja") -
     """
     if kind not in ("takeover", "account_lock", "security_notice"):
         raise ValueError(f"not an incident kind: {kind}")
-    book = _Playbook(lang)
+    book = _Playbook(lang, _marketplace(incident.get("orders"), (incident.get("record") or {}).get("from")))
     account = incident.get("account")
     record = incident.get("record") if isinstance(incident.get("record"), Mapping) else {}
     values = _mail_values(record, account, book) if record else {"account": clean(account or "", 80)}
