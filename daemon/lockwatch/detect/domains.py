@@ -88,7 +88,12 @@ def _confusable_table() -> dict[int, str]:
 
 def skeleton(text: str) -> str:
     """fold() plus look-alike characters mapped to Latin letters (а→a, 0→o, 1→l)."""
-    return fold(text).translate(_confusable_table())
+    folded = fold(text).translate(_confusable_table())
+    if folded.isascii():
+        return folded
+    # accented look-alikes (ą, ḿ, ẓ): drop the marks
+    stripped = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return stripped.translate(_confusable_table())
 
 
 def label_skeleton(label: str) -> str:
@@ -100,15 +105,19 @@ def label_skeleton(label: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions, swaps (amzaon)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    rows = [list(range(len(b) + 1))]
     for i, ca in enumerate(a, 1):
-        current = [i]
+        row = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def url_host(url: str) -> tuple[str, str]:

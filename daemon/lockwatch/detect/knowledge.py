@@ -45,6 +45,7 @@ class Knowledge:
     currencies: dict[str, str]
     lures: dict[str, re.Pattern[str]]
     phone: re.Pattern[str]
+    call_us: re.Pattern[str]
     shorteners: frozenset[str]
     redirectors: tuple[str, ...]
     freemail: frozenset[str]
@@ -102,6 +103,7 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         # which would make them several times slower
         lures={family: _compile(patterns, 0) for family, patterns in s["lures"].items()},
         phone=re.compile(s["phones"]["pattern"]),
+        call_us=re.compile("|".join(s["call_us"]["patterns"])),
         shorteners=frozenset(s["hosts"]["shorteners"]),
         redirectors=tuple(s["hosts"]["redirectors"]),
         freemail=frozenset(s["hosts"]["freemail"]),

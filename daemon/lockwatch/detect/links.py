@@ -19,6 +19,8 @@ from lockwatch.model import Link, LinkFinding, Reason
 
 MAX_JUDGED = 300
 _SHOWN_HOST = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9\u00a1-\uffff-]+\.)+[a-z\u00a1-\uffff]{2,}|\d{1,3}(?:\.\d{1,3}){3})")
+# a parameter value that is itself an address (open redirects: ?q=https://..., ?url=www....)
+_EMBEDDED_URL = re.compile(r"(?i)(?:^|[&;])[a-z_]{0,12}=(?:https?(?::|%3a)|www\.|%2f%2f|//)")
 # order of severity for a link's single verdict
 SEVERITY = ("lookalike", "mismatch", "ip", "credentials", "redirector", "shortener", "suspicious", "foreign",
             "partner", "amazon")
@@ -51,6 +53,9 @@ def _judge(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
         verdict = "ip"
     elif any(host.endswith(r) or r in lowered.split("?")[0] for r in k.redirectors):
         found.append(("link.redirector", f"{host} wraps the real target in a redirect/proxy"))
+        verdict = "redirector"
+    elif not domain_in(host, k.link_domains) and _EMBEDDED_URL.search(url.split("?", 1)[-1] if "?" in url else ""):
+        found.append(("link.embedded_url", f"{host} forwards to another address hidden in the link"))
         verdict = "redirector"
     elif domain_in(host, k.shorteners):
         found.append(("link.shortener", f"{host} is a URL shortener that hides the real target"))

@@ -19,6 +19,7 @@ FAMILY_TEXT = {
     "signin": "claims a suspicious sign-in",
     "prize": "promises a prize or reward",
     "delivery": "claims a parcel problem or fee",
+    "refund": "asks you to confirm or collect a refund",
     "credentials": "asks for a password, the full card number or its security code (Amazon only ever asks for the last 4 digits)",
 }
 

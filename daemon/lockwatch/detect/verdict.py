@@ -15,7 +15,7 @@ from __future__ import annotations
 from lockwatch.detect import DetectOptions
 from lockwatch.detect.auth import AuthVerdict, trusted_results
 from lockwatch.detect.brand import brand_claim
-from lockwatch.detect.domains import domain_in, fold
+from lockwatch.detect.domains import domain_in, fold, registered_domain
 from lockwatch.detect.kinds import classify, extract_order, malformed_order_numbers
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.links import examine_links
@@ -51,21 +51,29 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     lure_hit = any(r.code not in ("text.language_mismatch", "lure.deadline") for r in lure_reasons)
 
     link_claim = any(f.verdict in ("lookalike",) for f in findings)
-    amazon_like = (claim.strong or facts.is_brand or bool(facts.lookalike) or bool(claim.obfuscated)
-                   or ((claim.in_subject or claim.in_body) and (lure_hit or link_claim or claim.logo)))
+    strong_claim = claim.strong or facts.is_brand or bool(facts.lookalike) or bool(claim.obfuscated)
+    mention_claim = (claim.in_subject or claim.in_body) and (lure_hit or link_claim or claim.logo)
+    if mention_claim and not strong_claim and _speaks_for_itself(mail, findings, options):
+        mention_claim = False  # an authenticated third party writing about Amazon, linking only to itself
+    amazon_like = strong_claim or mention_claim
     if not amazon_like:
         return Analysis(amazon_like=False, verdict="not_amazon", kind=None, score=0, reasons=[],
                         links=findings)
 
     kind = classify(mail, folded_text)
     reasons: list[Reason] = [*sender_reasons, *auth_reasons, *link_reasons]
+    if mention_claim and not strong_claim:
+        reasons.append(Reason("sender.speaks_as_brand",
+                              f"talks as Amazon about your account, but comes from {facts.registered or '(no domain)'}",
+                              k.weight("sender.speaks_as_brand")))
     if not facts.proven:
         bad_ids = malformed_order_numbers(folded_text)
         if bad_ids:
             reasons.append(Reason("order.malformed", f"order number {bad_ids[0]} is not in Amazon's format",
                                   k.weight("order.malformed")))
         phones = callback_numbers(folded_text)
-        if phones and not facts.is_brand and kind in ("order", "gift_card", "payment", "account_lock", "security"):
+        call_us = bool(k.call_us.search(folded_text[:20_000]))
+        if phones and not facts.is_brand and (call_us or kind in ("order", "gift_card", "payment", "account_lock", "security")):
             reasons.append(Reason("lure.callback", f"gives a phone number to call ({phones[0]})",
                                   k.weight("lure.callback")))
     hostile_link = any(f.verdict in _HOSTILE_LINKS for f in findings)
@@ -109,5 +117,19 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     )
 
 
-def is_brand_host(host: str) -> bool:
-    return domain_in(host, knowledge().link_domains)
+def _speaks_for_itself(mail: Mail, findings: list, options: DetectOptions) -> bool:
+    """The sender is authenticated (aligned DMARC/DKIM) for its own domain and every link stays there.
+
+    A bank warning about Amazon phishing or a card issuer's notice of an Amazon purchase looks like
+    this; an imitation needs somewhere to send the victim.
+    """
+    domain = mail.from_addr.rpartition("@")[2]
+    if not domain:
+        return False
+    auth = trusted_results(mail.auth_results, options.authserv_ids)
+    if not (auth.present and auth.aligned_pass(domain)):
+        return False
+    own = registered_domain(domain)
+    # without a link of its own a mail that talks as Amazon is an imitation (call-us, QR code, attachment)
+    return any(registered_domain(f.host) == own for f in findings) and all(
+        f.verdict in ("amazon", "partner") or registered_domain(f.host) == own for f in findings)
