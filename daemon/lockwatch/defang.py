@@ -1,7 +1,7 @@
 """Make mail-derived text safe to show: no clickable URL, domain or address survives.
 
 ``hxxps://amaz0n-jp[.]top/signin``, ``amaz0n-jp[.]top``, ``user@evil[.]top``. URLs go through the
-detector's ``lockwatch.detect.domains.defang`` when it exists; bare domains, IPv4 addresses and
+detector's ``lockwatch.detect.domains.defang``; bare domains, IPv4 addresses and
 leftover schemes are handled here. Idempotent: defanged text passes through unchanged.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+
+from lockwatch.detect.domains import defang
 
 __all__ = ["clean", "defang_text", "defang_url"]
 
@@ -25,22 +26,6 @@ _SCHEME = re.compile(r"(?i)\b(h)tt(ps?)(?=:|%3a)|\b(f)t(p)(?=:|%3a)")
 _INVISIBLE = {"Cf", "Cc", "Co", "Cs"}
 
 
-def _lead_defang() -> Callable[[str], str] | None:
-    try:
-        from lockwatch.detect.domains import defang  # the detector's own (issue 2)
-    except ImportError:
-        return None
-    return defang
-
-
-def _fallback_defang_url(url: str) -> str:
-    head, sep, rest = url.partition("://")
-    if not sep:
-        return _defang_bare(url)
-    host, slash, path = rest.partition("/")
-    return _scheme(head + sep) + host.replace(".", "[.]") + slash + _defang_bare(path)
-
-
 def _scheme(text: str) -> str:
     return _SCHEME.sub(lambda m: f"{m[1]}xx{m[2]}" if m[1] else f"{m[3]}x{m[4]}", text)
 
@@ -51,9 +36,7 @@ def _defang_bare(text: str) -> str:
 
 def defang_url(url: str) -> str:
     """One URL from a mail, defanged."""
-    lead = _lead_defang()
-    out = lead(url) if lead else _fallback_defang_url(url)
-    return _defang_bare(out)  # whatever the detector left: nested URLs in the query, bare names
+    return _defang_bare(defang(url))  # whatever the detector left: nested URLs in the query, bare names
 
 
 def defang_text(text: str) -> str:

@@ -130,9 +130,8 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
         links.extend(html_links)
     if not mail.text:
         mail.text = html_text
-    body_for_urls = mail.text if mail.text is not html_text else html_text
     links.extend(Link(url=m.group(0).rstrip(".,;:!?"), origin="text")
-                 for m in URL_IN_TEXT.finditer(body_for_urls))
+                 for m in URL_IN_TEXT.finditer(mail.text))
     seen: set[tuple[str, str, str]] = set()
     for link in links:
         key = (link.url, link.shown, link.origin)

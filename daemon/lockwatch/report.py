@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from lockwatch.detect.domains import defang_text
+from lockwatch.defang import defang_text
 from lockwatch.model import Analysis, Mail
 
 

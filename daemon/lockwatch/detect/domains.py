@@ -150,10 +150,3 @@ def defang(url: str) -> str:
     tail = tail.replace("://", "[://]")
     out = f"{scheme}{sep}{authority}{slash}{tail}"
     return out.replace("[[.]]", "[.]")
-
-
-def defang_text(text: str) -> str:
-    """Defang every URL and bare host name inside free text (subjects, display names)."""
-    text = re.sub(r"(?i)\b(?:https?|hxxps?)://[^\s<>\"']+", lambda m: defang(m.group(0)), text)
-    return re.sub(r"(?i)\b((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]+))\b(?!\])",
-                  lambda m: m.group(1).replace(".", "[.]"), text)

@@ -34,10 +34,9 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     claim = brand_claim(mail)
     # authentication only decides anything for mail whose From is on a brand domain
     from_domain = mail.from_addr.rpartition("@")[2]
-    auth = AuthVerdict()
-    if from_domain and domain_in(from_domain, k.sender_domains):
-        auth = trusted_results(mail.auth_results, options.authserv_ids)
-    if options.dkim_verify and raw is not None and not auth.present and from_domain and domain_in(from_domain, k.sender_domains):
+    from_brand = bool(from_domain) and domain_in(from_domain, k.sender_domains)
+    auth = trusted_results(mail.auth_results, options.authserv_ids) if from_brand else AuthVerdict()
+    if options.dkim_verify and raw is not None and not auth.present and from_brand:
         from lockwatch.detect.dkimcheck import verified_domain
 
         domain = verified_domain(raw, options)
@@ -106,8 +105,6 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         score = min(max(score, k.thresholds["suspicious"]), k.thresholds["phishing"] - 1)
 
     order = extract_order(mail, kind, folded_text) if verdict == "genuine" else None
-    if verdict == "genuine" and order is None and kind == "gift_card":
-        kind = "gift_card"
     reasons.sort(key=lambda r: -abs(r.weight))
     return Analysis(
         amazon_like=True, verdict=verdict, kind=kind, score=score, reasons=reasons, links=findings,
