@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +112,22 @@ def http() -> Iterator[HttpReceiver]:
     receiver = HttpReceiver()
     yield receiver
     receiver.stop()
+
+
+@pytest.fixture
+def start(tmp_path: Path, env: dict[str, str]) -> Iterator[Callable[[Path], Any]]:
+    """Start ``lockwatch run -c CONFIG`` as a subprocess (a daemonproc.Daemon); killed at teardown."""
+    from daemonproc import Daemon
+
+    started: list[Daemon] = []
+
+    def run(config: Path) -> Daemon:
+        daemon = Daemon(config, env, tmp_path / "state.db")
+        started.append(daemon)
+        return daemon
+
+    yield run
+    for daemon in started:
+        if daemon.proc.poll() is None:
+            daemon.proc.kill()
+            daemon.proc.wait(5)

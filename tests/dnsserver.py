@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
+
+from procs import stop_process
 
 
 def free_udp_port() -> int:
@@ -53,9 +54,4 @@ class DnsServer:
         raise RuntimeError("dnsmasq did not come up")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc)

@@ -2,120 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import re
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from pathlib import Path
 
-import pytest
-
 from conftest import imap_account, write_config
+from daemonproc import alerts_for, make_config, phishing, wait_for
 from dovecot import Dovecot, User
 from receivers import HttpReceiver
-
-CORPUS = Path(__file__).parent / "corpus" / "phishing" / "ja-lock-combosquat-amazon-co-jp-login-top.eml"
-
-
-def phishing(n: int = 0) -> bytes:
-    """The corpus phishing mail with a fresh Message-ID (the state dedupes by Message-ID)."""
-    raw = CORPUS.read_bytes()
-    fresh = f"<lw-daemon-{n}-{os.urandom(6).hex()}@amaz0n-test.top>".encode()
-    replaced, count = re.subn(rb"(?im)^Message-ID:[^\r\n]*", b"Message-ID: " + fresh, raw, count=1)
-    replaced = replaced if count else b"Message-ID: " + fresh + b"\r\n" + raw
-    return received_now() + replaced
-
-
-def received_now() -> bytes:
-    """A fresh topmost Received header, as the user's own server adds on delivery (the alert code
-    treats mail that arrived long ago as backfill: recorded, not pushed)."""
-    return f"Received: from mx.example.test by imap.example.test; {format_datetime(datetime.now(UTC))}\r\n".encode()
-
-
-def wait_for(predicate: Callable[[], object], timeout: float, what: str, proc: subprocess.Popen | None = None,
-             log: Path | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        if proc is not None and proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    tail = log.read_text()[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"timed out waiting for {what}\n--- daemon log ---\n{tail}")
-
-
-class Daemon:
-    """``python -m lockwatch -v run -c CONFIG`` with its log in a file."""
-
-    def __init__(self, config: Path, env: dict[str, str], state: Path) -> None:
-        self.config, self.state, self.log = config, state, config.parent / "daemon.log"
-        self.out = self.log.open("wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "lockwatch", "-v", "run", "-c", str(config)],
-                                     stdout=self.out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     env=env)
-
-    def mode(self, folder: str = "INBOX") -> str | None:
-        if not self.state.exists():
-            return None
-        try:
-            with sqlite3.connect(self.state, timeout=5) as db:
-                row = db.execute("SELECT mode, last_check FROM checkpoints WHERE folder = ?", (folder,)).fetchone()
-        except sqlite3.Error:
-            return None
-        return row[0] if row and row[1] else None
-
-    def wait_ready(self, mode: str, timeout: float = 15) -> None:
-        wait_for(lambda: self.mode() == mode, timeout, f"the daemon to check INBOX in {mode} mode", self.proc,
-                 self.log)
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-                raise AssertionError(f"no exit within 5 s of SIGTERM\n{self.text()[-3000:]}") from None
-        self.out.close()
-        return self.proc.returncode
-
-
-def make_config(tmp_path: Path, dovecot: Dovecot, user: User, url: str, *, idle: bool = True,
-                interval: str = "2m") -> Path:
-    extra = (f'\n[schedule]\ninterval = "{interval}"\nidle = {"true" if idle else "false"}\n'
-             f'\n[notify]\nurls = ["{url}"]\nlanguage = "en"\n')
-    return write_config(tmp_path, [imap_account(dovecot, user, timeout="5s")], extra=extra)
-
-
-@pytest.fixture
-def start(tmp_path: Path, env: dict[str, str]) -> Iterator[Callable[[Path], Daemon]]:
-    started: list[Daemon] = []
-
-    def run(config: Path) -> Daemon:
-        daemon = Daemon(config, env, tmp_path / "state.db")
-        started.append(daemon)
-        return daemon
-
-    yield run
-    for daemon in started:
-        if daemon.proc.poll() is None:
-            daemon.proc.kill()
-            daemon.proc.wait(5)
-
-
-def alerts_for(http: HttpReceiver, count: int) -> Callable[[], bool]:
-    return lambda: len(http.posts) >= count
 
 
 def test_idle_alert_then_sigterm_exits_zero(tmp_path: Path, dovecot: Dovecot, user: User, http: HttpReceiver,
