@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from lockwatch import __version__
 
 EXIT_CONFIG_ERROR = 2
+PRIVATE_UMASK = 0o077  # added to the caller's umask: nothing lockwatch creates is group/world accessible
 
 # command name -> module under lockwatch.commands whose run(args) -> int does the work
 COMMANDS = {
@@ -87,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG_ERROR
     from lockwatch.logs import setup_logging
 
+    os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)  # the state and its directory: owner only, whatever the umask
     setup_logging(args.verbose, args.quiet)
     module = importlib.import_module(f"lockwatch.commands.{COMMANDS[args.command]}")
     try:

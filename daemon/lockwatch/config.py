@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.logs import add_secrets, add_url_secrets
+
 if TYPE_CHECKING:
     from lockwatch.detect import DetectOptions
 
@@ -404,6 +406,9 @@ def parse(data: dict[str, Any], file: Path | None = None) -> Config:
         if any(a.name == account.name for a in accounts):
             raise ConfigError(file, f"{key}.name", f"duplicate account name {account.name!r}")
         accounts.append(account)
+    add_secrets(*(a.password for a in accounts))  # masked in every log line from now on
+    for target in sections["notify"].urls:
+        add_url_secrets(target.url)
     return Config(path=file, accounts=tuple(accounts), **sections)
 
 

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from lockwatch.config import Account, warn_if_exposed
+from lockwatch.logs import add_secrets
 
 __all__ = ["CredentialError", "oauth2_token", "password"]
 
@@ -22,7 +23,13 @@ class CredentialError(Exception):
 
 
 def password(account: Account) -> str:
-    """The account's password from whichever single source the config names."""
+    """The account's password from whichever single source the config names (masked in logs from now on)."""
+    value = _password(account)
+    add_secrets(value)
+    return value
+
+
+def _password(account: Account) -> str:
     if account.password is not None:
         return account.password
     if account.password_env is not None:
@@ -47,7 +54,9 @@ def oauth2_token(account: Account) -> str:
     """A fresh XOAUTH2 access token: token_command is run again on every connect."""
     if account.token_command is None:
         raise CredentialError(f"{account.name}: auth = \"xoauth2\" needs token_command")
-    return _run(account, account.token_command, "token_command")
+    token = _run(account, account.token_command, "token_command")
+    add_secrets(token, transient=True)
+    return token
 
 
 def _read_file(account: Account, path: Path, key: str, *, check_mode: bool = True) -> str:

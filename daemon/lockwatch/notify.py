@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lockwatch.alerts import severity_rank
+from lockwatch.logs import add_url_secrets, redactor
 from lockwatch.render import DEFAULT_BODY_MAX, FORMATS, Limits, render
 
 if TYPE_CHECKING:
@@ -95,24 +96,8 @@ def scrub(text: str, url: str) -> str:
     return _URL_IN_TEXT.sub("<url>", text)
 
 
-class _ScrubApprise(logging.Filter):
-    """Masks the configured URLs' secrets in apprise's own log records (its debug lines show URLs)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.urls:
-            message = record.getMessage()
-            for url in list(self.urls):
-                message = scrub(message, url)
-            record.msg, record.args = message, ()
-        return True
-
-
-_scrubber = _ScrubApprise()
-logging.getLogger("apprise").addFilter(_scrubber)
+# apprise logs target URLs at debug level: masked at the source too, whichever handler gets the record
+logging.getLogger("apprise").addFilter(redactor)
 
 
 @dataclass
@@ -164,7 +149,7 @@ class Notifier:
         for item in targets:
             target = Target.of(item)
             self.targets.setdefault(target.key, target)
-            _scrubber.urls.add(target.url)
+            add_url_secrets(target.url)  # apprise's own debug lines show URLs: masked in every log line
         self.cto, self.rto = cto, rto
         self._verbatim = tuple(verbatim) if verbatim is not None else None
         self._services: dict[str, Any] = {}
