@@ -3,7 +3,8 @@
 ``enqueue`` writes an alert and one ``deliveries`` row per target inside the caller's transaction
 (the one that records the message's verdict), so an alert exists exactly when its verdict does.
 ``deliver_pending`` sends each due (alert, target) pair, marks it sent in its own committed
-transaction right after apprise reports success, and otherwise retries with capped exponential
+transaction right after apprise reports success (when the disk refuses that write, the mark waits in
+memory and is written before anything else is sent), and otherwise retries with capped exponential
 backoff (30 s → 1 h) persisted in ``next_attempt_at``; after ``give_up_after`` (3 days) it marks the
 pair ``gave_up`` with a log line. A pair is claimed (leased) before sending, so two workers or two
 processes never send the same pair at once. Targets are sent to in parallel: a slow or dead URL
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,13 +27,18 @@ if TYPE_CHECKING:
     from lockwatch.state import State
 
 __all__ = ["BACKOFF_CAP", "BACKOFF_FIRST", "DEFAULT_GIVE_UP", "DeliverySummary", "backoff", "deliver_pending",
-           "enqueue", "status"]
+           "enqueue", "next_attempt", "status"]
 
 log = logging.getLogger(__name__)
 
 BACKOFF_FIRST, BACKOFF_CAP = 30.0, 3600.0  # seconds
 DEFAULT_GIVE_UP = 3 * 86400.0
 LEASE = 300.0  # a claimed pair is not picked up by another worker for this long
+
+# (state file, alert id, target key) → sent_at of pairs delivered whose "sent" could not be written
+# (a full disk): they are written before anything else is sent, so the lease never resends them
+_unrecorded: dict[tuple[str, int, str], str] = {}
+_unrecorded_lock = threading.Lock()
 
 
 def _iso(moment: datetime) -> str:
@@ -109,6 +116,7 @@ def deliver_pending(state: State, notifier: Notifier, now: datetime | None = Non
     moment = _now(now)
     cutoff = _iso(moment - timedelta(seconds=give_up_after))
     summary = DeliverySummary()
+    _record_unrecorded(state)
     with state.transaction() as conn:
         _materialize(conn, notifier, cutoff, _iso(moment))
         summary.gave_up = _give_up(conn, notifier, cutoff)
@@ -164,11 +172,10 @@ def _drain(state: State, notifier: Notifier, key: str, alert_ids: list[int],
         if alert is None:  # another worker has it, or it was sent meanwhile
             continue
         result = notifier.send(key, alert)
-        with state.transaction() as conn:  # committed at once: never sent twice
-            if result.ok:
-                conn.execute("UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL"
-                             " WHERE alert_id = ? AND target = ?", (_iso(datetime.now(UTC)), alert_id, key))
-            else:
+        if result.ok:
+            _mark_sent(state, alert_id, key, _iso(datetime.now(UTC)))
+        else:
+            with state.transaction() as conn:
                 retry = _iso(moment + timedelta(seconds=backoff(alert["attempts"])))
                 conn.execute("UPDATE deliveries SET next_attempt_at = ?, last_error = ?"
                              " WHERE alert_id = ? AND target = ?", (retry, result.error, alert_id, key))
@@ -181,6 +188,38 @@ def _drain(state: State, notifier: Notifier, key: str, alert_ids: list[int],
                         result.label, alert["attempts"], result.error)
             break
     return results
+
+
+def _mark_sent(state: State, alert_id: int, key: str, sent_at: str) -> None:
+    """Commit a delivery at once (never sent twice); when the disk refuses, keep it in memory until it can."""
+    pair = (str(state.path), alert_id, key)
+    with _unrecorded_lock:
+        _unrecorded[pair] = sent_at
+    _record_unrecorded(state)
+
+
+def _record_unrecorded(state: State) -> None:
+    """Write the deliveries that were sent but not yet recorded; raises StateError while it cannot."""
+    with _unrecorded_lock:
+        pairs = [(p, at) for p, at in _unrecorded.items() if p[0] == str(state.path)]
+        if not pairs:
+            return
+        with state.transaction() as conn:
+            conn.executemany("UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL"
+                             " WHERE alert_id = ? AND target = ?", [(at, p[1], p[2]) for p, at in pairs])
+        for pair, _ in pairs:
+            del _unrecorded[pair]
+
+
+def next_attempt(state: State, targets: Iterable[str]) -> datetime | None:
+    """When the earliest pending delivery to one of ``targets`` (keys) is due; None when none is."""
+    keys = list(targets)
+    if not keys:
+        return None
+    marks = ",".join("?" * len(keys))
+    row = state.execute(f"SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND target IN ({marks})",
+                        tuple(keys)).fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 
 def _claim(state: State, alert_id: int, key: str, moment: datetime) -> dict[str, Any] | None:

@@ -185,6 +185,9 @@ class Runtime:
             except Stopping:
                 log.info("%s: stopping after the last committed batch", account.name)
                 return None
+            except StateError as exc:  # a full or read-only disk: the batch is read again on the next check
+                log.error("%s: scan stopped: %s", account.name, exc)
+                return stats
             except Exception as exc:  # one broken account must not stop the daemon
                 log.exception("%s: scan failed unexpectedly", account.name)
                 stats.errors.append(f"{account.name}: internal error: {type(exc).__name__}")
@@ -238,8 +241,29 @@ class Runtime:
                 return
             try:
                 deliver_pending(self.outbox_state, self.config)
+            except StateError as exc:  # the next pass (DELIVERY_INTERVAL) tries again
+                log.error("notify: delivery pass stopped: %s", exc)
+                return
             except Exception:
                 log.exception("notify: delivery pass failed")
+                return
+            self._schedule_delivery()
+
+    def _schedule_delivery(self) -> None:
+        """Run the delivery job when the next retry is due, not on the next DELIVERY_INTERVAL tick."""
+        from lockwatch.notify import Target
+        from lockwatch.outbox import next_attempt
+
+        try:
+            due = next_attempt(self.outbox_state, [Target.of(t).key for t in self.config.notify.urls])
+            job = self.scheduler.get_job("deliver") if self.scheduler is not None and due else None
+            if job is None or due is None:
+                return
+            due = max(due, datetime.now(UTC) + timedelta(seconds=1))
+            if job.next_run_time is None or due < job.next_run_time:
+                job.modify(next_run_time=due)
+        except Exception as exc:  # only brings a retry forward; the interval job still runs
+            log.debug("notify: cannot schedule the next retry: %s", exc)
 
     def wake(self, acc: _AccountState, folder: str) -> None:
         """IDLE saw new mail: scan that folder now, then deliver at once (latency matters)."""
@@ -265,6 +289,8 @@ class Runtime:
             if any(counts):
                 log.info("housekeeping: pruned %d messages, %d events, %d incidents, %d alerts older than %d days",
                          *counts, KEEP.days)
+        except StateError as exc:
+            log.error("housekeeping stopped: %s", exc)
         except Exception:
             log.exception("housekeeping failed")
 
@@ -349,8 +375,10 @@ class IdleWatcher(threading.Thread):
             early = early + 1 if not responses and time.monotonic() - tick < IDLE_TICK / 2 else 0
             if early >= 3:
                 raise imaplib.IMAP4.abort("connection closed by the server")
-            if any(len(r) >= 1 and r[0] == b"BYE" for r in responses if isinstance(r, tuple)):
-                raise imaplib.IMAP4.abort("server said BYE")
+            # BYE: the server is going; an untagged NO: the folder went bad under us (Dovecot says so when it
+            # is deleted, and a recreated one never reports new mail here): reconnect and EXAMINE it afresh
+            if said := next((r[0] for r in responses if isinstance(r, tuple) and r and r[0] in (b"BYE", b"NO")), b""):
+                raise imaplib.IMAP4.abort(f"server said {said.decode()}")
             if _new_mail(responses):
                 return True
         return False
@@ -446,9 +474,9 @@ class Service:
         signal.signal(signal.SIGHUP, self._on_reload)
         try:
             runtime = Runtime(self.config)
-        except StateError as exc:
+        except StateError as exc:  # a full disk may clear (systemd restarts on 1); a wrong path does not
             log.error("%s", exc)
-            return EXIT_CONFIG
+            return EXIT_FAILURE if exc.transient else EXIT_CONFIG
         runtime.start()
         log.info("lockwatch started (config %s, state %s)", self.path, self.config.state.path)
         while not self.stop_requested:
@@ -477,7 +505,8 @@ class Service:
 
 
 def main(explicit_config: str | None = None) -> int:
-    """``lockwatch run``: 0 clean stop, 2 config error (systemd: RestartPreventExitStatus=2)."""
+    """``lockwatch run``: 0 clean stop, 1 the state cannot be opened on a full, failing or read-only disk
+    (systemd restarts it), 2 config error (systemd: RestartPreventExitStatus=2)."""
     path = find_config(explicit_config)
     try:
         if path is None:

@@ -8,6 +8,7 @@ alerts they caused and the folder checkpoint after them) go through `State.trans
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -116,7 +117,32 @@ def utcnow() -> str:
 
 
 class StateError(Exception):
-    """The state database cannot be opened or written."""
+    """The state database cannot be opened or written; ``transient``: the disk is full, failing or
+    read-only (it may work again later), not a wrong path or permission."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+# primary SQLite result codes that mean the file cannot be written (full or read-only disk, I/O error) ...
+_STORAGE_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN}
+# ... of which these may clear by themselves or by a fix outside lockwatch (a full, failing or read-only disk)
+_DISK_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY}
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
+def storage_error(exc: BaseException) -> bool:
+    """True for an SQLite error caused by the disk (full, read-only, I/O), not by the SQL."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.Error) and code is not None and code & 0xFF in _STORAGE_CODES
+
+
+def _disk_trouble(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in _DISK_ERRNOS
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _DISK_CODES
 
 
 class State:
@@ -141,7 +167,7 @@ class State:
             self._owner = 0
             self._migrate()
         except (OSError, sqlite3.Error) as exc:
-            raise StateError(f"cannot open state database {self.path}: {exc}") from exc
+            raise StateError(f"cannot open state database {self.path}: {exc}", transient=_disk_trouble(exc)) from exc
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -163,17 +189,25 @@ class State:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._depth, self._owner = 1, threading.get_ident()
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._depth, self._owner = 1, threading.get_ident()
+                try:
+                    yield self.conn
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    # SQLite already rolled back after a full disk or an I/O error; a second ROLLBACK
+                    # would raise "no transaction is active" and hide the real error
+                    if self.conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self.conn.execute("ROLLBACK")
+                    raise
+                finally:
+                    self._depth = 0
+            except sqlite3.Error as exc:
+                if storage_error(exc):
+                    raise self._write_error(exc) from exc
                 raise
-            else:
-                self.conn.execute("COMMIT")
-            finally:
-                self._depth = 0
 
     def in_transaction(self) -> bool:
         """True when the calling thread is inside transaction() (other threads wait on the lock)."""
@@ -181,7 +215,17 @@ class State:
 
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
         with self.lock:
-            return self.conn.execute(sql, params)
+            try:
+                return self.conn.execute(sql, params)
+            except sqlite3.Error as exc:
+                if storage_error(exc):
+                    raise self._write_error(exc) from exc
+                raise
+
+    def _write_error(self, exc: sqlite3.Error) -> StateError:
+        """The disk refused a write: say which file, what happened and what to do."""
+        return StateError(f"cannot write the state database {self.path}: {exc} "
+                          "(free some space or make it writable; lockwatch retries)", transient=_disk_trouble(exc))
 
     def close(self) -> None:
         with self.lock:

@@ -1,6 +1,7 @@
 """`lockwatch scan`: one pass over the configured mailboxes, or over a local store given by --source.
 
-Exit status: 0 pass completed (with or without alerts), 2 config error, 3 a mailbox could not be read.
+Exit status: 0 pass completed (with or without alerts), 2 config error, 3 a mailbox could not be read (or the
+state database could not be written: a full or read-only disk).
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     try:
         state = State(config.state.path if config else local_state_path())
-    except StateError as exc:
+    except StateError as exc:  # a full or failing disk is not the config's fault
         print(f"lockwatch: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return EXIT_MAILBOX if exc.transient else EXIT_CONFIG
     from lockwatch.detect import header_prefilter
 
     lang = args.lang or (config.notify.language if config else "ja")
@@ -53,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"lockwatch: error: {error}", file=sys.stderr)
         if not args.no_notify and config is not None:
             deliver(state, config)
+    except StateError as exc:  # a full or read-only disk: nothing past the last committed batch is lost
+        print(f"lockwatch: {exc}", file=sys.stderr)
+        return EXIT_MAILBOX
     finally:
         state.close()
     summary = _summary(stats, time.monotonic() - started)
