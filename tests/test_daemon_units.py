@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from lockwatch.config import Config, StateSettings
+from lockwatch.config import Account, Config, StateSettings
+from lockwatch.scanner import ScanStats
 from lockwatch.service import (
     AUTH_BACKOFF_MAX,
     AUTH_BACKOFF_START,
     BACKOFF_MAX,
     Runtime,
     Stopping,
+    _AccountState,
     _new_mail,
     _StopBetweenBatches,
     next_backoff,
@@ -66,4 +68,30 @@ def test_housekeeping_prunes_old_rows_only(tmp_path: Path) -> None:
     for table in ("messages", "events", "alerts", "incidents"):
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 1, table
     assert db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 0
+    runtime.shutdown(0.1)
+
+
+def test_watcher_health_is_judged_by_whole_account_checks(tmp_path: Path) -> None:
+    """Folder scans woken by IDLE during short outages add no failures; a scheduled check counts, and
+    three failed checks in a row raise one health_down alert."""
+    runtime = Runtime(Config(state=StateSettings(path=str(tmp_path / "state.db"))))
+    acc = _AccountState(Account(name="home", host="imap.example.test", username="me"))
+    failed = ScanStats(errors=["home: cannot connect: timed out"])
+
+    def failures() -> int:
+        row = runtime.state.execute("SELECT failures FROM health WHERE account = 'home'").fetchone()
+        return row[0] if row else 0
+
+    def health_alerts() -> int:
+        return runtime.state.execute("SELECT COUNT(*) FROM alerts WHERE kind = 'health_down'").fetchone()[0]
+
+    for _ in range(5):
+        runtime._health(acc, failed, whole=False)
+    assert failures() == 0 and health_alerts() == 0
+    for expected in (1, 2, 3):
+        runtime._health(acc, failed, whole=True)
+        assert failures() == expected
+    assert health_alerts() == 1
+    runtime._health(acc, ScanStats(), whole=True)
+    assert failures() == 0
     runtime.shutdown(0.1)

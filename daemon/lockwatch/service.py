@@ -221,10 +221,12 @@ class Runtime:
                       "reload with SIGHUP)", name, acc.auth_backoff / 60)
         elif not stats.errors:
             acc.auth_backoff, acc.blocked_until = 0.0, 0.0
+        if not whole:  # health is judged by the scheduled whole-account checks: a folder scan woken by
+            return      # IDLE during a short outage must not add up to a false "watcher down"
         try:
             if stats.errors:
                 record_failure(self.state, name, "", stats.errors[0], lang=lang)
-            elif whole:
+            else:
                 record_success(self.state, name, "", lang=lang)
         except Exception as exc:
             log.warning("%s: cannot record the watcher health: %s", name, exc)
