@@ -92,8 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)  # the state and its directory: owner only, whatever the umask
     setup_logging(args.verbose, args.quiet)
     module = importlib.import_module(f"lockwatch.commands.{COMMANDS[args.command]}")
+    from lockwatch.config import ConfigError
+
     try:
         return int(module.run(args))
+    except ConfigError as exc:  # names the file and the key; a command may use its own exit code for it
+        print(f"lockwatch: {exc}", file=sys.stderr)
+        return getattr(module, "EXIT_ON_CONFIG_ERROR", EXIT_CONFIG_ERROR)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into head and the like

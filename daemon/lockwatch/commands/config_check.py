@@ -7,17 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from lockwatch.config import ConfigError, load_default
+from lockwatch.config import load_default
 
-EXIT_OK, EXIT_CONFIG = 0, 2
+EXIT_OK = 0  # a config error: cli prints it and exits 2
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load_default(args.config)
-    except ConfigError as exc:
-        print(f"lockwatch: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+    config = load_default(args.config)  # a ConfigError: cli prints it and exits 2
     assert config is not None
     for account in config.accounts:  # secrets that cannot be found now will fail at login: warn
         if account.password_env and not os.environ.get(account.password_env):

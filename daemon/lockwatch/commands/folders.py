@@ -5,20 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lockwatch.config import ConfigError, load_default
+from lockwatch.config import load_default
 from lockwatch.sources.base import SourceError
 
-EXIT_OK, EXIT_CONFIG, EXIT_MAILBOX = 0, 2, 3
+EXIT_OK, EXIT_MAILBOX = 0, 3  # a config error: cli prints it and exits 2
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load_default(args.config)
-        assert config is not None
-        accounts = [config.account(args.account)] if args.account else list(config.accounts)
-    except ConfigError as exc:
-        print(f"lockwatch: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+    config = load_default(args.config)  # a ConfigError: cli prints it and exits 2
+    assert config is not None
+    accounts = [config.account(args.account)] if args.account else list(config.accounts)
     from lockwatch.sources.imap import SPECIAL_USE, ImapSource
 
     status = EXIT_OK

@@ -27,12 +27,8 @@ DEFAULT_SINCE = "30d"
 
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    try:
-        config, accounts = _accounts(args)
-        since = {a.name: _since(args, a) for a in accounts}
-    except ConfigError as exc:
-        print(f"lockwatch: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+    config, accounts = _accounts(args)  # a ConfigError: cli prints it and exits 2
+    since = {a.name: _since(args, a) for a in accounts}
     try:
         state = State(config.state.path if config else local_state_path())
     except StateError as exc:  # a full or failing disk is not the config's fault

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from lockwatch.config import ConfigError, load_default
+from lockwatch.config import load_default
 from lockwatch.state import State, StateError
 
 EXIT_OK, EXIT_CONFIG = 0, 2
@@ -19,11 +19,11 @@ RECENT_ALERTS = 5
 
 
 def run(args: argparse.Namespace) -> int:
+    config = load_default(args.config)  # a ConfigError: cli prints it and exits 2
+    assert config is not None
     try:
-        config = load_default(args.config)
-        assert config is not None
         state = State(config.state.path)
-    except (ConfigError, StateError) as exc:
+    except StateError as exc:
         print(f"lockwatch: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     try:

@@ -10,16 +10,13 @@ import argparse
 import sys
 
 EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_ON_CONFIG_ERROR = EXIT_FAILED  # the contract: test-notify exits 0 all delivered, 1 otherwise
 
 
 def run(args: argparse.Namespace) -> int:
-    from lockwatch.config import ConfigError, load_default
+    from lockwatch.config import load_default
 
-    try:
-        config = load_default(args.config)
-    except ConfigError as exc:
-        print(f"lockwatch: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    config = load_default(args.config)  # a ConfigError: cli prints it and exits EXIT_ON_CONFIG_ERROR
     assert config is not None
     if not config.notify.urls:
         where = config.path or "the config"
