@@ -15,23 +15,43 @@ from lockwatch.detect.domains import defang
 __all__ = ["clean", "defang_text", "defang_url"]
 
 _URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"'）」』】]+")
-# a dotted name whose last label looks like a TLD (letters, or xn--), or an IPv4 address
-_DOMAIN = re.compile(
-    r"(?<![\w.-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63})(?![\w-]|\.\w)"
-    r"|(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])",
-    re.IGNORECASE,
-)
+# a run of dotted labels; _is_name decides whether it could be a host name (or an IPv4 address)
+_DOTTED = re.compile(r"(?<![\w-])[\w-]+(?:\.[\w-]+)+")
+# fullwidth, halfwidth and ideographic full stops, which IDNA reads as dots, between Latin letters or digits
+_ODD_DOT = re.compile(r"(?<=[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a-])[\uff0e\uff61\u3002]"
+                      r"(?=[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])")
 _SCHEME = re.compile(r"(?i)\b(h)tt(ps?)(?=:|%3a)|\b(f)t(p)(?=:|%3a)")
-# characters that hide or reorder text (zero-width, bidi overrides) and controls other than newline
+# characters that hide or reorder text (zero-width, bidi overrides), controls other than newline,
+# and the Hangul fillers that show as blank space
 _INVISIBLE = {"Cf", "Cc", "Co", "Cs"}
+_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
 def _scheme(text: str) -> str:
     return _SCHEME.sub(lambda m: f"{m[1]}xx{m[2]}" if m[1] else f"{m[3]}x{m[4]}", text)
 
 
+def _is_name(token: str) -> bool:
+    """Could ``token`` (labels joined by dots) be followed as an address?
+
+    Broader than a valid host name on purpose: a half-broken name (``login.amazon-j``,
+    ``amazon.co.j``, ``www.203.0.113.77``) still reads as one. Numbers (``1.5``) and
+    abbreviations of one-letter labels (``e.g``) are left alone.
+    """
+    labels = token.split(".")
+    if labels[0].lower() == "www":  # www.0 is linked by autolinkers all the same
+        return True
+    if len(labels) == 4 and all(label.isdigit() and len(label) <= 3 for label in labels):
+        return True
+    lettered = [any(ch.isalpha() for ch in label) for label in labels]
+    if lettered[-1] and any(len(label) > 1 for label in labels):
+        return True
+    return len(labels) >= 3 and any(lettered)
+
+
 def _defang_bare(text: str) -> str:
-    return _scheme(_DOMAIN.sub(lambda m: m[0].replace(".", "[.]"), text))
+    text = _ODD_DOT.sub(".", text)  # amazon．co。jp is amazon.co.jp to a browser
+    return _scheme(_DOTTED.sub(lambda m: m[0].replace(".", "[.]") if _is_name(m[0]) else m[0], text))
 
 
 def defang_url(url: str) -> str:
@@ -49,6 +69,6 @@ def clean(text: object, limit: int = 300) -> str:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     text = "".join(" " if ch in "\r\n\t" else ch for ch in text
-                   if ch in "\r\n\t" or unicodedata.category(ch) not in _INVISIBLE)
+                   if ch in "\r\n\t" or (unicodedata.category(ch) not in _INVISIBLE and ch not in _FILLERS))
     text = defang_text(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"

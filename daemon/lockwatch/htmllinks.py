@@ -13,8 +13,10 @@ from lockwatch.model import Link
 
 MAX_ITEMS = 5_000
 MAX_HTML = 2_000_000
-_HIDDEN = re.compile(r"(?is)<(script|style|head|title)\b.*?</\1\s*>|<!--.*?-->")
-_ANCHOR = re.compile(r"(?is)<a\b([^>]*)>(.*?)(?=</a\s*>|<a\b)")
+_HIDDEN_OPEN = re.compile(r"(?i)<(script|style|head|title)\b|<!--")
+_HIDDEN_CLOSE = {tag: re.compile(rf"(?i)</{tag}\s*>") for tag in ("script", "style", "head", "title")}
+_ANCHOR_OPEN = re.compile(r"(?i)<a\b")
+_ANCHOR_END = re.compile(r"(?i)</a\s*>|<a\b")
 _TAG = re.compile(r"(?is)<(area|form|img)\b([^>]*)>")
 _ATTR = re.compile(r"""(?is)\b(href|src|action|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _BLOCK = re.compile(r"(?i)<(?:br|p|div|tr|li|table|h[1-6]|td)\b[^>]*>")
@@ -33,16 +35,69 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(_ANY_TAG.sub(" ", fragment)).split())
 
 
+def _drop_hidden(markup: str) -> str:
+    """Scripts, styles, head, title and comments replaced by a space; one left open is kept as it is.
+
+    A scan with ``str.find``-like searches, linear in the markup: a regex such as
+    ``<script\\b.*?</script>`` rescans to the end for every unclosed opener (quadratic).
+    """
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()  # openers with no closer after them: none later has one either
+    while m := _HIDDEN_OPEN.search(markup, pos):
+        tag = (m[1] or "!--").lower()
+        end = -1
+        if tag not in unclosed:
+            if tag == "!--":
+                end = markup.find("-->", m.end())
+                end = end + 3 if end >= 0 else -1
+            elif close := _HIDDEN_CLOSE[tag].search(markup, m.end()):
+                end = close.end()
+        if end < 0:
+            unclosed.add(tag)
+            out.append(markup[pos:m.end()])
+            pos = m.end()
+            continue
+        out.append(markup[pos:m.start()] + " ")
+        pos = end
+    out.append(markup[pos:])
+    return "".join(out)
+
+
+def _close_tags(markup: str) -> str:
+    """Markup whose every ``<`` has a ``>`` after it: an unterminated tag at the end is dropped.
+
+    Browsers drop a tag cut off by the end of the document too; and with it gone no tag pattern
+    rescans to the end of the text from each of a million ``<``.
+    """
+    last = markup.rfind(">")
+    tail = markup[last + 1:]
+    return markup[:last + 1] + tail.split("<", 1)[0]
+
+
+def _anchors(markup: str):
+    """(attributes, inner markup) of each ``<a ...>``, its content running to ``</a>`` or the next ``<a``."""
+    pos = 0
+    while m := _ANCHOR_OPEN.search(markup, pos):
+        gt = markup.find(">", m.end())
+        if gt < 0:
+            return
+        end = _ANCHOR_END.search(markup, gt + 1)
+        if end is None:
+            return
+        yield markup[m.end():gt], markup[gt + 1:end.start()]
+        pos = end.start()
+
+
 def extract_html(markup: str) -> tuple[str, list[Link], list[str]]:
     """Return (visible text, links, image URLs); never raises on broken markup."""
-    markup = _HIDDEN.sub(" ", markup[:MAX_HTML])
+    markup = _close_tags(_drop_hidden(markup[:MAX_HTML]))
     links: list[Link] = []
     images: list[str] = []
-    for m in _ANCHOR.finditer(markup):
-        href = _attrs(m.group(1)).get("href")
+    for attrs, inner in _anchors(markup):
+        href = _attrs(attrs).get("href")
         if not href:
             continue
-        inner = m.group(2)
         shown = _text(inner)
         origin = "a"
         if not shown and _IMG_IN.search(inner):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import email
+import email.errors
 import email.utils
 import re
-from email.header import decode_header, make_header
 from email.message import Message
 
 from lockwatch import japanese
+from lockwatch.headers import decode_words
 from lockwatch.htmllinks import extract_html
 from lockwatch.model import Link, Mail
 
@@ -21,12 +23,16 @@ japanese.install_codec_aliases()
 
 MAX_PARTS = 200
 MAX_TEXT_CHARS = 400_000
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # of one text part, read before decoding (a 20 MB "text" part costs no more)
 MAX_LINKS = 2_000
 URL_IN_TEXT = re.compile(
     r"""(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]{}\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]+""")
 
 
 DECODED_HEADERS = ("from", "reply-to", "return-path", "to", "subject", "message-id", "date")
+
+
+_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # also the start of the UTF-32 ones
 
 
 class ParseError(Exception):
@@ -42,10 +48,13 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
         raise ParseError("empty message")
     raw = raw.replace(b"\x00", b"")
     try:
-        parsed = mailparser.parse_from_bytes(raw)
-    except (MailParserError, RecursionError, ValueError, TypeError, LookupError, IndexError) as exc:
+        msg: Message = mailparser.parse_from_bytes(raw).message
+    except (MailParserError, RecursionError) as exc:
         raise ParseError(f"{type(exc).__name__}: {exc}") from exc
-    msg: Message = parsed.message
+    except (AttributeError, TypeError, ValueError, LookupError, IndexError, KeyError, email.errors.MessageError):
+        # mail-parser's own bookkeeping trips on some broken trees (a multipart without a boundary);
+        # the stdlib message it would have handed over is fine
+        msg = _stdlib_message(raw)
     if not msg.keys():
         raise ParseError("no headers")
     mail = Mail(raw_size=len(raw), truncated=truncated)
@@ -72,23 +81,33 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
     return mail
 
 
+def _stdlib_message(raw: bytes) -> Message:
+    try:
+        return email.message_from_bytes(raw)
+    except RecursionError as exc:
+        raise ParseError("message nesting too deep to parse") from exc
+
+
 def _header_text(value: object) -> str:
-    text = str(value)
-    if "=?" in text:
-        with contextlib.suppress(ValueError, LookupError, UnicodeError):
-            text = str(make_header(decode_header(text)))
-    return _unfold(text)
+    return _unfold(decode_words(str(value)))
 
 
 def _raw_header(raw: bytes, name: str) -> str:
     """A header's value decoded straight from the raw bytes (UTF-8, CP932 or EUC-JP)."""
     head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
     m = re.search(rb"(?im)^" + re.escape(name.encode()) + rb":[ \t]*(.*(?:\r?\n[ \t].*)*)", head)
-    return _unfold(decode_body(m.group(1), None)) if m else ""
+    return _header_text(decode_body(m.group(1), None)) if m else ""
+
+
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def _unfold(value: str) -> str:
-    return re.sub(r"\s*\r?\n\s+", " ", str(value)).strip()
+    """Folded header → one line: a whitespace run holding a line break followed by more space is one space.
+
+    One linear pass over whitespace runs (a pattern like ``\\s*\\r?\\n\\s+`` is quadratic on a long run of spaces).
+    """
+    return _SPACE_RUN.sub(lambda m: " " if "\n" in m[0][:-1] else m[0], str(value)).strip()
 
 
 def _date(value: str | None):
@@ -117,7 +136,7 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
         except (ValueError, TypeError, AssertionError):
             mail.defects.append("BadPayload")
             continue
-        body = decode_body(payload, part.get_content_charset())
+        body = decode_body(payload[:MAX_TEXT_BYTES], part.get_content_charset(), partial=len(payload) > MAX_TEXT_BYTES)
         (htmls if ctype == "text/html" else texts).append(body[:MAX_TEXT_CHARS])
         if mail.truncated:
             break
@@ -143,14 +162,17 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
                 break
 
 
-def decode_body(payload: bytes, charset: str | None) -> str:
-    """Bytes of a text part → str, coping with missing, wrong and unknown charset labels."""
+def decode_body(payload: bytes, charset: str | None, *, partial: bool = False) -> str:
+    """Bytes of a text part → str, coping with missing, wrong and unknown charset labels.
+
+    ``partial``: the bytes are a prefix cut anywhere, so a character cut at the end is dropped.
+    """
     label = (charset or "").strip().strip('"').lower()
     if b"\x1b$" in payload or b"\x1b(" in payload or label.startswith("iso-2022-jp"):
         return japanese.decode_iso2022jp(payload)
     candidates: list[str] = []
     if label:
-        with contextlib.suppress(LookupError):
+        with contextlib.suppress(LookupError, ValueError):  # ValueError: a NUL in the label
             candidates.append(codecs.lookup(label).name)
     if not payload.isascii():
         # a label of ascii/latin-1 on 8-bit Japanese text is common: try the likely ones first
@@ -160,8 +182,13 @@ def decode_body(payload: bytes, charset: str | None) -> str:
             candidates += ["utf-8", "cp932", "euc_jp"]
     candidates.append("utf-8")
     for name in candidates:
+        if name in ("utf-16", "utf-32") and not payload.startswith(_BOMS):
+            name += "-le"  # no byte-order mark: little-endian, as senders write it (and as Python reads it whole)
         try:
-            return payload.decode(name)
-        except (UnicodeDecodeError, LookupError):
+            return codecs.getincrementaldecoder(name)().decode(payload, final=not partial)
+        except (UnicodeError, LookupError):  # UTF-16 without a BOM raises a bare UnicodeError
             continue
-    return payload.decode(candidates[0] if candidates[0] != "ascii" else "utf-8", errors="replace")
+    try:
+        return payload.decode(candidates[0] if candidates[0] != "ascii" else "utf-8", errors="replace")
+    except UnicodeError:
+        return payload.decode("utf-8", errors="replace")

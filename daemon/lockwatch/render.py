@@ -99,8 +99,22 @@ def _shrink(body: str, fits: Callable[[str], bool]) -> str:
     return current
 
 
+def _token_start(text: str, end: int) -> int:
+    """Where to cut instead of at ``end`` so no URL or domain is cut short: a half URL still links.
+
+    ``end`` itself when it falls between words; else the start of the ASCII token it falls in,
+    when that token looks like an address (``www.amazon.co|m``, ``https://www.amazon.co.jp/g|p``).
+    """
+    if not 0 < end < len(text) or not ("!" <= text[end] <= "~"):
+        return end
+    start = end
+    while start > 0 and end - start < 300 and "!" <= text[start - 1] <= "~":
+        start -= 1
+    return start if any(c in text[start:end] for c in ".:/@") else end
+
+
 def _cut(text: str, fits: Callable[[str], bool]) -> str:
-    """The longest prefix of ``text`` (plus an ellipsis) that fits."""
+    """The longest prefix of ``text`` (plus an ellipsis) that fits and cuts no address short."""
     if fits(text):
         return text
     lo, hi = 0, len(text)
@@ -110,6 +124,7 @@ def _cut(text: str, fits: Callable[[str], bool]) -> str:
             lo = mid
         else:
             hi = mid - 1
+    lo = _token_start(text, lo)
     return text[:lo].rstrip() + ELLIPSIS if lo else ""
 
 

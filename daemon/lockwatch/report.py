@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
-from lockwatch.defang import defang_text
+from lockwatch.defang import clean
 from lockwatch.model import Analysis, Mail
 
 
@@ -34,6 +35,15 @@ def message_record(source: str, mail: Mail | None, analysis: Analysis) -> dict[s
     return record
 
 
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def json_line(obj: Any) -> str:
+    """``obj`` as JSON on exactly one line, also for readers that split on U+0085/U+2028/U+2029
+    (``str.splitlines``): a mail's subject may carry those, and JSON leaves them unescaped."""
+    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 def dedupe_key(mail: Mail | None, raw: bytes) -> str:
     """The Message-ID, or a digest of the header block when there is none."""
     if mail and mail.message_id:
@@ -51,7 +61,11 @@ VERDICT_LABEL = {
 
 
 def human(record: dict[str, Any], lang: str = "en") -> str:
-    """A few lines for the terminal: verdict, kind, reasons, defanged links, what to do."""
+    """A few lines for the terminal: verdict, kind, reasons, defanged links, what to do.
+
+    Every value from the mail goes through ``clean``: no escape sequence, bidi override or
+    zero-width character reaches the terminal, and no URL or domain stays clickable.
+    """
     from lockwatch.alerts import actions_for
 
     labels = VERDICT_LABEL.get(lang, VERDICT_LABEL["en"])
@@ -59,18 +73,18 @@ def human(record: dict[str, Any], lang: str = "en") -> str:
     lines = [f"{record['source']}: {labels[verdict]}"
              + (f" [{record['kind']}]" if record.get("kind") else "") + f" score {record['score']}"]
     if record.get("from"):
-        lines.append(f"  From:    {defang_text(record['from'])}")
+        lines.append(f"  From:    {clean(record['from'])}")
     if record.get("subject"):
-        lines.append(f"  Subject: {defang_text(record['subject'])}")
+        lines.append(f"  Subject: {clean(record['subject'])}")
     if record.get("order"):
         o = record["order"]
-        lines.append(f"  Order:   {o['id']} {o.get('total')} {o.get('currency') or ''}"
+        lines.append(f"  Order:   {clean(o['id'], 60)} {o.get('total')} {clean(o.get('currency'), 10)}"
                      + (" (gift card)" if o.get("gift_card") else ""))
     for reason in record["reasons"][:8]:
-        lines.append(f"  - {defang_text(reason['detail'])} ({reason['code']})")
+        lines.append(f"  - {clean(reason['detail'])} ({reason['code']})")
     shown = [link for link in record["links"] if link["verdict"] not in ("amazon", "partner")][:5]
     for link in shown:
-        lines.append(f"  link [{link['verdict']}]: {link['url']}")
+        lines.append(f"  link [{link['verdict']}]: {clean(link['url'])}")
     actions = actions_for(verdict, lang) if verdict in ("phishing", "suspicious") else []
     if actions:
         lines.append("  " + ("対処:" if lang == "ja" else "What to do:"))

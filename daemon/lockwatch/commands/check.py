@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 EXIT_OK, EXIT_ALARM, EXIT_ERROR = 0, 1, 2
@@ -26,7 +25,7 @@ def _options(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from lockwatch.detect import analyse_bytes
-    from lockwatch.report import human, message_record
+    from lockwatch.report import human, json_line, message_record
 
     options, cfg_lang = _options(args)
     lang = args.lang or cfg_lang or "en"
@@ -41,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         mail, analysis = analyse_bytes(raw, options=options)
         record = message_record(path, mail, analysis)
         if args.json:
-            print(json.dumps(record, ensure_ascii=False), flush=True)
+            print(json_line(record), flush=True)
         else:
             print(human(record, lang), flush=True)
         if analysis.verdict in ("phishing", "suspicious") and status == EXIT_OK:

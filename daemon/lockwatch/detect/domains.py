@@ -26,9 +26,12 @@ def _psl():
     return PublicSuffixList()
 
 
+MAX_HOST = 253  # DNS limit; a longer "host" keeps its last 253 characters (the labels that decide its domain)
+
+
 def normalise_host(host: str) -> str:
-    """Lower-case, strip dots and ports; decode punycode labels to Unicode."""
-    host = host.strip().strip(".").lower()
+    """Lower-case, strip dots and ports; decode punycode labels to Unicode; at most ``MAX_HOST`` characters."""
+    host = host.strip().strip(".")[-MAX_HOST:].lower()
     if host.startswith("[") and "]" in host:
         return host[1:host.index("]")]
     if "xn--" in host:
