@@ -217,3 +217,23 @@ def test_a_cut_alert_never_ends_in_half_an_address(verbatim: tuple[str, ...]) ->
         for fmt in ("text", "markdown", "html"):
             title, body = render(alert.title, alert.body, fmt, Limits(body=size), verbatim)
             assert not fuzzcheck.check_rendered(title, body, fmt, Limits(body=size), verbatim), (size, fmt, body)
+
+
+def _deeply_nested(sender: str, subject: str, depth: int = 3000) -> bytes:
+    head = (f"From: {sender}\r\nTo: me@example.test\r\nSubject: {subject}\r\n"
+            "Message-ID: <deep@example.test>\r\nMIME-Version: 1.0\r\n").encode()
+    opening = b"".join(f'Content-Type: multipart/mixed; boundary="b{n}"\r\n\r\n--b{n}\r\n'.encode() for n in range(depth))
+    return head + opening + b"Content-Type: text/plain\r\n\r\nhttps://amaz0n-verify.top/signin\r\n"
+
+
+@pytest.mark.parametrize(("sender", "verdicts"), [
+    ('"Amazon.co.jp" <security@amaz0n-verify.top>', {"phishing"}),  # a look-alike sender: the headers say it all
+    ('"Amazon.co.jp" <account-update@amazon.co.jp>', {"suspicious", "phishing"}),  # unproven, body hidden
+])
+def test_a_body_too_deep_to_parse_is_judged_on_its_headers(sender: str, verdicts: set[str]) -> None:
+    """A phish wrapped in 3,000 nested multiparts must not become a parse_error (verdict not_amazon): the
+    verdict rests on the headers, and an unreadable body counts against an unproven Amazon sender."""
+    mail, analysis = analyse_bytes(_deeply_nested(sender, "Amazon アカウントがロックされました"))
+    assert mail is not None and mail.body_error and not analysis.parse_error
+    assert analysis.amazon_like and analysis.verdict in verdicts
+    assert any(r.code == "body.unreadable" for r in analysis.reasons)

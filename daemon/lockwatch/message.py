@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import email
 import email.errors
+import email.parser
 import email.utils
 import re
 from email.message import Message
@@ -47,14 +48,21 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
     if not raw or not raw.strip():
         raise ParseError("empty message")
     raw = raw.replace(b"\x00", b"")
+    body_error = ""
     try:
         msg: Message = mailparser.parse_from_bytes(raw).message
     except (MailParserError, RecursionError) as exc:
-        raise ParseError(f"{type(exc).__name__}: {exc}") from exc
+        # a MIME tree too deep or too broken to read: the headers still tell who sent it, and a phish
+        # must not slip through wrapped in 3,000 multiparts
+        body_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        msg = _headers_only(raw)
     except (AttributeError, TypeError, ValueError, LookupError, IndexError, KeyError, email.errors.MessageError):
         # mail-parser's own bookkeeping trips on some broken trees (a multipart without a boundary);
         # the stdlib message it would have handed over is fine
-        msg = _stdlib_message(raw)
+        try:
+            msg = email.message_from_bytes(raw)
+        except RecursionError:
+            body_error, msg = "message nesting too deep to parse", _headers_only(raw)
     if not msg.keys():
         raise ParseError("no headers")
     mail = Mail(raw_size=len(raw), truncated=truncated)
@@ -77,15 +85,16 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
     mail.auth_results = [_unfold(v) for v in msg.get_all("Authentication-Results", [])]
     mail.dkim_signatures = [_unfold(v) for v in msg.get_all("DKIM-Signature", [])]
     mail.defects = [type(d).__name__ for d in getattr(msg, "defects", [])][:20]
-    _read_bodies(msg, mail)
+    if body_error:
+        mail.body_error = body_error
+    else:
+        _read_bodies(msg, mail)
     return mail
 
 
-def _stdlib_message(raw: bytes) -> Message:
-    try:
-        return email.message_from_bytes(raw)
-    except RecursionError as exc:
-        raise ParseError("message nesting too deep to parse") from exc
+def _headers_only(raw: bytes) -> Message:
+    """The header block alone (the body is not parsed, so no MIME tree can be too deep)."""
+    return email.parser.BytesParser().parsebytes(raw, headersonly=True)
 
 
 def _header_text(value: object) -> str:

@@ -41,6 +41,7 @@ class Mail:
     raw_size: int = 0
     truncated: bool = False  # body analysed only in part (size cap)
     defects: list[str] = field(default_factory=list)
+    body_error: str = ""  # why the body could not be read (the verdict rests on the headers)
 
     @property
     def from_header(self) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import sys
 import time
@@ -18,6 +17,7 @@ from typing import TextIO
 
 from lockwatch.config import Account, Config, ConfigError, load_default, parse_since
 from lockwatch.pipeline import ProcessedMessage, Processor
+from lockwatch.report import json_line
 from lockwatch.scanner import Progress, ScanStats, scan_account
 from lockwatch.state import State, StateError
 
@@ -111,7 +111,7 @@ class Output:
     def message(self, done: ProcessedMessage) -> None:
         record = done.record
         if self.json_lines:
-            lines = [json.dumps(o, ensure_ascii=False) for o in (record, *done.alerts)]
+            lines = [json_line(o) for o in (record, *done.alerts)]
         else:
             lines = [f"{record.get('verdict', '?'):<10} {record.get('from') or '-'}  "
                      f"{record.get('subject') or '(no subject)'}"] if record.get("amazon_like") else []

@@ -7,11 +7,11 @@ backlog; open incidents; recent alerts. Exit status: 0, or 2 when the config or 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from lockwatch.config import load_default
+from lockwatch.report import json_line
 from lockwatch.state import State, StateError
 
 EXIT_OK, EXIT_CONFIG = 0, 2
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         state.close()
     report["state"] = str(config.state.path)
     if args.json:
-        print(json.dumps({"type": "status", **report}, ensure_ascii=False))
+        print(json_line({"type": "status", **report}))
     else:
         print(human(report))
     return EXIT_OK

@@ -66,6 +66,9 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
                               f"talks as Amazon about your account, but comes from {facts.registered or '(no domain)'}",
                               k.weight("sender.speaks_as_brand")))
     if not facts.proven:
+        if mail.body_error:  # a MIME tree nobody can read hides its links from filters, not from people
+            reasons.append(Reason("body.unreadable", f"its body cannot be read ({mail.body_error[:80]})",
+                                  k.weight("body.unreadable")))
         bad_ids = malformed_order_numbers(folded_text)
         if bad_ids:
             reasons.append(Reason("order.malformed", f"order number {bad_ids[0]} is not in Amazon's format",
