@@ -130,8 +130,11 @@ class Tmpfs:
     @classmethod
     def mount(cls, path: Path, size: str = "16m") -> Tmpfs | None:
         path.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
-                              capture_output=True)
+        try:
+            done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+                                  capture_output=True)
+        except OSError:  # no mount(8) at all
+            return None
         return cls(path) if done.returncode == 0 else None
 
     @contextlib.contextmanager
