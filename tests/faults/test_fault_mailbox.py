@@ -12,7 +12,7 @@ from pathlib import Path
 from faultmail import Mailbox, build_mailbox, freeze_mid_scan, received, snapshot, tagged_phishing, thaw
 
 from conftest import imap_account, write_config
-from daemonproc import make_config, wait_for
+from daemonproc import Daemon, make_config, wait_for
 from dovecot import Dovecot, User
 from receivers import HttpReceiver
 
@@ -32,6 +32,15 @@ def done(http: HttpReceiver, mailbox: Mailbox, state: Path, total: int, folder: 
         return (now is not None and now.messages == total and now.last_error is None
                 and len(http.posts) >= len(mailbox.expected) + len(extra))
     return check
+
+
+def finished_once(http: HttpReceiver, box: Mailbox, daemon: Daemon, timeout: float, what: str) -> None:
+    """The daemon reads all TOTAL messages; every expected alert then arrived exactly once, and was stored."""
+    wait_for(done(http, box, daemon.state, TOTAL), timeout, what, daemon.proc, daemon.log)
+    time.sleep(SETTLE)
+    assert received(http, box) == exactly_once(box)
+    final = snapshot(daemon.state)
+    assert final is not None and final.last_uid == TOTAL and final.alerts == len(box.expected)
 
 
 def test_dovecot_killed_mid_scan_and_back_10s_later(tmp_path: Path, http: HttpReceiver, start) -> None:
@@ -54,12 +63,7 @@ def test_dovecot_killed_mid_scan_and_back_10s_later(tmp_path: Path, http: HttpRe
         away = snapshot(daemon.state)
         assert away is not None and (away.messages, away.last_uid) == (cut.messages, cut.last_uid)
         server.start()
-        wait_for(done(http, box, daemon.state, TOTAL), 40, "the scan to finish after the restart", daemon.proc,
-                 daemon.log)
-        time.sleep(SETTLE)
-        assert received(http, box) == exactly_once(box)
-        final = snapshot(daemon.state)
-        assert final is not None and final.last_uid == TOTAL and final.alerts == len(box.expected)
+        finished_once(http, box, daemon, 40, "the scan to finish after the restart")
         log = daemon.text()
         assert "connection lost" in log and "Traceback" not in log
         assert daemon.stop() == 0
@@ -81,12 +85,7 @@ def test_daemon_sigkilled_mid_scan_resumes_from_its_checkpoint(tmp_path: Path, d
     before = received(http, box)  # alerts pushed before the kill: some, never twice, none of unread mail
     assert all(count == 1 for count in before.values()) and sum(before.values()) < len(box.expected)
     second = start(config)
-    wait_for(done(http, box, second.state, TOTAL), 30, "the restarted daemon to finish the scan", second.proc,
-             second.log)
-    time.sleep(SETTLE)
-    assert received(http, box) == exactly_once(box)
-    final = snapshot(second.state)
-    assert final is not None and final.last_uid == TOTAL and final.alerts == len(box.expected)
+    finished_once(http, box, second, 30, "the restarted daemon to finish the scan")
     log = second.text()
     assert f"home: {TOTAL - held.messages} new" in log or f"home/INBOX: {TOTAL - held.messages} new" in log, log
     assert "Traceback" not in log
