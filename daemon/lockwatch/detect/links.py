@@ -1,9 +1,20 @@
-"""Every link judged as text: where it really goes against what it shows. Nothing is fetched."""
+"""Every link judged as text: where it really goes against what it shows. Nothing is fetched.
+
+Links rewritten by a mail security gateway (Safe Links, Proofpoint, Mimecast, Barracuda ...) are
+unwrapped first and judged by the target they carry; the rewriter list is data (signals.toml).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
+import html
 import re
-from urllib.parse import unquote
+import string
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from lockwatch.detect.domains import (
     defang,
@@ -24,10 +35,181 @@ _EMBEDDED_URL = re.compile(r"(?i)(?:^|[&;])[a-z_]{0,12}=(?:https?(?::|%3a)|www\.
 # order of severity for a link's single verdict
 SEVERITY = ("lookalike", "mismatch", "ip", "credentials", "redirector", "shortener", "suspicious", "foreign",
             "partner", "amazon")
+MAX_UNWRAP = 5  # rewriters peeled off one link (a gateway wrapping a gateway wrapping ...)
+_WEB_URL = re.compile(r"(?i)^(https?:)?//|^www\.")
 
 
-def _judge(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
-    """(host, verdict, [(reason code, detail)]) for one link."""
+@dataclass(frozen=True)
+class Rewriter:
+    """One link rewriter: where its URLs live and how the target is carried."""
+
+    name: str
+    hosts: frozenset[str]
+    path: str  # the URL path must start with this ("" = any)
+    decode: str  # query | proofpoint | mimecast
+    params: tuple[str, ...]  # query parameters that carry the target (decode = query)
+    gateway: bool  # a security gateway (judge the target) rather than an open redirect (suspicious itself)
+
+
+@dataclass(frozen=True)
+class Unwrapped:
+    """Where a link really goes once every rewriter around it is peeled off."""
+
+    url: str  # the innermost target; for a host-only rewriter "https://HOST/"
+    via: tuple[str, ...] = ()  # rewriter names, outermost first
+    opaque: bool = False  # a rewriter whose target could not be decoded: it goes somewhere unknown
+    host_only: bool = False  # only the target's host is known (Mimecast's domain=)
+    gateway: bool = True  # every layer peeled off was a security gateway
+
+
+@functools.cache
+def rewriters() -> tuple[Rewriter, ...]:
+    """The rewriter table from signals.toml ``[[rewriters]]``."""
+    table: list[dict[str, Any]] = knowledge().signals.get("rewriters", [])
+    return tuple(Rewriter(name=str(r["name"]), hosts=frozenset(h.lower() for h in r["hosts"]),
+                          path=str(r.get("path", "")).lower(), decode=str(r.get("decode", "query")),
+                          params=tuple(r.get("params", ())), gateway=bool(r.get("gateway", True)))
+                 for r in table)
+
+
+def _rewriter_for(url: str) -> Rewriter | None:
+    host, _ = url_host(url)
+    if not host:
+        return None
+    try:
+        path = urlsplit(url if "//" in url[:10] else "http://" + url).path.lower()
+    except ValueError:
+        return None
+    for rule in rewriters():
+        if domain_in(host, rule.hosts) and path.startswith(rule.path):
+            return rule
+    return None
+
+
+def _query_target(url: str, params: tuple[str, ...]) -> str | None:
+    try:
+        query = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    except ValueError:
+        return None
+    lowered = {key.lower().removeprefix("amp;"): values for key, values in query.items()}
+    for name in params:
+        values = lowered.get(name.lower())
+        if values and values[0].strip():
+            return values[0].strip()
+    return None
+
+
+_PP_VERSION = re.compile(r"(?i)/(v[0-9])/")
+_PP_V1 = re.compile(r"[?&]u=(?P<url>.+?)&(?:amp;)?k=")
+_PP_V2 = re.compile(r"[?&]u=(?P<url>.+?)&(?:amp;)?[dc]=")
+_PP_V3 = re.compile(r"/v3/__(?P<url>.+?)__(?:;(?P<enc>[^!]*))?!")
+_PP_V3_TOKEN = re.compile(r"\*(\*.)?")
+# "**X": a run of replaced characters whose length X encodes (A = 2, B = 3, ... _ = 65)
+_PP_V3_RUN = {ch: n for n, ch in enumerate(string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_", 2)}
+_SINGLE_SLASH = re.compile(r"(?i)^([a-z][a-z0-9+.-]*:/)([^/])")
+
+
+def _proofpoint_v3(url: str) -> str | None:
+    """URL Defense v3: ``__<url>__;<base64>!!...``; each ``*`` in the URL takes the next decoded
+    character of the base64 run, ``**X`` the next run of characters (its length from X)."""
+    m = _PP_V3.search(url)
+    if not m:
+        return None
+    target = unquote(_SINGLE_SLASH.sub(r"\1/\2", m.group("url")))
+    enc = m.group("enc") or ""
+    try:
+        replaced = base64.urlsafe_b64decode(enc + "=" * (-len(enc) % 4)).decode("utf-8") if enc else ""
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    out: list[str] = []
+    pos = used = 0
+    for tok in _PP_V3_TOKEN.finditer(target):
+        count = _PP_V3_RUN.get(tok.group(0)[-1]) if tok.group(1) else 1
+        if count is None or used + count > len(replaced):
+            return None  # a placeholder with nothing to fill it: the target is unknown
+        out += [target[pos:tok.start()], replaced[used:used + count]]
+        used += count
+        pos = tok.end()
+    out.append(target[pos:])
+    return "".join(out)
+
+
+def _proofpoint(url: str) -> str | None:
+    m = _PP_VERSION.search(urlsplit(url).path + "/")
+    version = m.group(1).lower() if m else ""
+    if version == "v3":
+        return _proofpoint_v3(url)
+    if version == "v1":
+        found = _PP_V1.search(url) or re.search(r"[?&]u=(?P<url>[^&]+)", url)
+        return html.unescape(unquote(found.group("url"))) if found else None
+    if version == "v2":
+        found = _PP_V2.search(url) or re.search(r"[?&]u=(?P<url>[^&]+)", url)
+        return html.unescape(unquote(found.group("url").translate(str.maketrans("-_", "%/")))) if found else None
+    return None
+
+
+_HOSTNAME = re.compile(r"(?i)^(?=.{1,253}$)(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+"
+                       r"[a-z\u00a1-\uffff][a-z0-9\u00a1-\uffff-]*$")
+
+
+def _decode(rule: Rewriter, url: str) -> tuple[str | None, bool]:
+    """(target, host_only) that one rewriter layer carries; target None when it cannot be decoded."""
+    try:
+        if rule.decode == "proofpoint":
+            return _proofpoint(url), False
+        if rule.decode == "mimecast":  # the target stays at Mimecast; only its host is named
+            domain = (_query_target(url, ("domain",)) or "").strip().strip(".")
+            return (f"https://{domain}/" if _HOSTNAME.match(domain) else None), True
+        return _query_target(url, rule.params), False
+    except (ValueError, UnicodeError):
+        return None, False
+
+
+def unwrap(url: str) -> Unwrapped:
+    """Peel security-gateway and redirect wrappers off a link, at most ``MAX_UNWRAP`` deep."""
+    via: list[str] = []
+    host_only, gateway = False, True
+    current = url
+    for _ in range(MAX_UNWRAP + 1):
+        rule = _rewriter_for(current)
+        if rule is None:
+            return Unwrapped(current, tuple(via), False, host_only, gateway)
+        if len(via) == MAX_UNWRAP:
+            break
+        via.append(rule.name)
+        gateway = gateway and rule.gateway
+        target, only_host = _decode(rule, current)
+        if not target or not _WEB_URL.match(target.strip()):
+            break
+        current, host_only = target.strip(), only_host
+        if host_only:
+            return Unwrapped(current, tuple(via), False, True, gateway)
+    return Unwrapped(current, tuple(via), True, host_only, gateway)
+
+
+def _judge(link: Link) -> tuple[str, str, list[tuple[str, str]], str]:
+    """(host, verdict, [(reason code, detail)], url shown in the finding) for one link."""
+    if not re.match(r"(?i)^(https?:)?//|^www\.", link.url) or _rewriter_for(link.url) is None:
+        host, verdict, found = _judge_target(link)
+        return host, verdict, found, link.url
+    target = unwrap(link.url)
+    if target.opaque:
+        host = url_host(link.url)[0]
+        return host, "suspicious", [("link.rewriter_opaque",
+                                     f"{target.via[-1]} hides where {defang(link.url)[:120]} really goes")], link.url
+    inner = Link(url=target.url, shown=link.shown, origin=link.origin)
+    host, verdict, found = _judge_target(inner)
+    if target.gateway:
+        return host, verdict, found, link.url if target.host_only else target.url
+    # an open redirect (google.com/url?q=...): suspicious in itself, and its target is judged too
+    outer = url_host(link.url)[0]
+    found = [("link.redirector", f"{outer} wraps the real target {defang(host) or '(unknown)'} in a redirect"), *found]
+    worst = min((verdict, "redirector"), key=lambda v: SEVERITY.index(v) if v in SEVERITY else 99)
+    return outer, worst, found, link.url
+
+
+def _judge_target(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
+    """(host, verdict, [(reason code, detail)]) for one link that is not (or no longer) wrapped."""
     k = knowledge()
     url = link.url
     lowered = url.lower()
@@ -94,15 +276,15 @@ def examine_links(links: list[Link]) -> tuple[list[LinkFinding], list[Reason], l
     findings: list[LinkFinding] = []
     reasons: dict[str, Reason] = {}
     foreign: list[str] = []
-    judged: dict[tuple[str, str, str], tuple[str, str, list[tuple[str, str]]]] = {}
+    judged: dict[tuple[str, str, str], tuple[str, str, list[tuple[str, str]], str]] = {}
     for link in links[:MAX_JUDGED]:
         key = (link.url, link.shown, link.origin)
         if key not in judged:
             judged[key] = _judge(link)
-        host, verdict, found = judged[key]
+        host, verdict, found, shown_url = judged[key]
         if not host:
             continue
-        findings.append(LinkFinding(url=defang(link.url), host=host, verdict=verdict, shown=link.shown[:200]))
+        findings.append(LinkFinding(url=defang(shown_url), host=host, verdict=verdict, shown=link.shown[:200]))
         if verdict in ("foreign", "suspicious") and host not in foreign:
             foreign.append(host)
         for code, detail in found:
