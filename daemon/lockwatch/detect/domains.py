@@ -89,6 +89,11 @@ def _confusable_table() -> dict[int, str]:
     return str.maketrans(knowledge().confusables)
 
 
+def letters_skeleton(text: str) -> str:
+    """fold() plus look-alike characters mapped to Latin letters, marks kept (ゾ stays ゾ): for phrase patterns."""
+    return fold(text).translate(_confusable_table())
+
+
 def skeleton(text: str) -> str:
     """fold() plus look-alike characters mapped to Latin letters (а→a, 0→o, 1→l)."""
     folded = fold(text).translate(_confusable_table())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -37,6 +38,8 @@ class Knowledge:
     brand_words: tuple[str, ...]
     brand_labels: tuple[str, ...]
     brand_text: re.Pattern[str]
+    speaks_as: re.Pattern[str]  # wording only the brand itself writes (greeting, signature, footer)
+    brand_phones: frozenset[str]  # the brand's own numbers, digits only (national form)
     logo_image: re.Pattern[str]
     kind_rules: tuple[KindRule, ...]
     other_subject: re.Pattern[str] | None
@@ -59,21 +62,35 @@ class Knowledge:
     def weight(self, code: str) -> int:
         return int(self.weights.get(code, 0))
 
+    def is_brand_phone(self, number: str) -> bool:
+        return _digits(number) in self.brand_phones
+
 
 def _load_toml(package: str, name: str) -> dict[str, Any]:
     with resources.files(package).joinpath(name).open("rb") as fh:
         return tomllib.load(fh)
 
 
+def _pattern_form(word: str) -> str:
+    """A brand word folded the way ``domains.skeleton`` folds text (NFKC, case, marks dropped: ゾ → ソ)."""
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    if folded.isascii():
+        return folded
+    return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+
+
 def _brand_text_pattern(words: list[str]) -> re.Pattern[str]:
-    """Brand words with up to two separators allowed between letters ("A m a z o n")."""
-    alternatives = []
-    for word in words:
-        if word.isascii():
-            alternatives.append(r"[\W_]{0,2}".join(re.escape(ch) for ch in word))
-        else:
-            alternatives.append(re.escape(word))
+    """Brand words, folded like the text they are matched on, with up to two separators between letters
+    ("A m a z o n", "ア・マ・ゾ・ン")."""
+    alternatives = list(dict.fromkeys(
+        r"[\W_]{0,2}".join(re.escape(ch) for ch in _pattern_form(word)) for word in words))
     return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _digits(number: str) -> str:
+    """A phone number's digits in national form: +81-50-3032-2207 → 05030322207."""
+    digits = re.sub(r"\D", "", number.split("(")[0])
+    return "0" + digits[2:] if number.strip().startswith("+81") else digits
 
 
 @functools.cache
@@ -92,6 +109,9 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         brand_words=tuple(b["brand_words"]),
         brand_labels=tuple(b["brand_labels"]),
         brand_text=_brand_text_pattern(b["brand_words"]),
+        speaks_as=re.compile("|".join(f"(?:{p})" for p in b["voice"]["speaks_as"]), re.MULTILINE),
+        brand_phones=frozenset(_digits(n) for n in b["help"]["jp_phones"] + b["help"]["en_phones"]
+                               + b["help"].get("other_phones", [])),
         logo_image=re.compile(domains["logo_image_pattern"]),
         kind_rules=tuple(KindRule(r["kind"], _compile(r.get("subject", [])), _compile(r.get("body", [])))
                          for r in b["kinds"]),

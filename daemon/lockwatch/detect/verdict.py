@@ -12,6 +12,8 @@ use the same words.
 
 from __future__ import annotations
 
+import copy
+
 from lockwatch.detect import DetectOptions
 from lockwatch.detect.auth import AuthVerdict, trusted_results
 from lockwatch.detect.brand import brand_claim
@@ -20,29 +22,26 @@ from lockwatch.detect.kinds import classify, extract_order, malformed_order_numb
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.links import examine_links
 from lockwatch.detect.lures import callback_numbers, examine_lures
-from lockwatch.detect.sender import examine_auth, examine_sender
+from lockwatch.detect.sender import examine_auth, examine_sender, sender_identity
 from lockwatch.detect.tracking import lock_event, security_event
 from lockwatch.model import Analysis, Mail, Reason
 
 # link verdicts that make a mail not Amazon's own even when the From is an Amazon domain
 _HOSTILE_LINKS = {"lookalike", "mismatch", "ip", "credentials", "redirector"}
+# evidence that stands even against a mail proven to come from Amazon
+_AGAINST_PROVEN = {"body.foreign_phone"}
 
 
 def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Analysis:
     k = knowledge()
     folded_text = fold(mail.text[:200_000])
-    claim = brand_claim(mail)
-    # authentication only decides anything for mail whose From is on a brand domain
-    from_domain = mail.from_addr.rpartition("@")[2]
-    from_brand = bool(from_domain) and domain_in(from_domain, k.sender_domains)
-    auth = trusted_results(mail.auth_results, options.authserv_ids) if from_brand else AuthVerdict()
-    if options.dkim_verify and raw is not None and not auth.present and from_brand:
-        from lockwatch.detect.dkimcheck import verified_domain
-
-        domain = verified_domain(raw, options)
-        if domain:
-            auth.present, auth.dkim_pass_domains = True, [domain]
-    facts, sender_reasons = examine_sender(mail, claim, auth)
+    auth = trusted_results(mail.auth_results, options.authserv_ids)
+    identity = sender_identity(mail, auth)
+    claim = brand_claim(mail, list(identity.candidates) or [identity.address])
+    owned_from = bool(identity.domain) and domain_in(identity.domain, k.sender_domains)
+    if owned_from and not identity.ambiguous and not auth.aligned_pass(identity.domain):
+        auth = _with_local_dkim(auth, identity.domain, options, raw)
+    facts, sender_reasons = examine_sender(mail, claim, auth, identity)
     auth_reasons = examine_auth(mail, facts, auth)
     findings, link_reasons, _foreign_hosts = examine_links(mail.links)
     lure_reasons = examine_lures(mail, folded_text)
@@ -50,9 +49,12 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     lure_hit = any(r.code not in ("text.language_mismatch", "lure.deadline") for r in lure_reasons)
 
     link_claim = any(f.verdict in ("lookalike",) for f in findings)
-    strong_claim = claim.strong or facts.is_brand or bool(facts.lookalike) or bool(claim.obfuscated)
+    brand_candidate = any(domain_in(c.rpartition("@")[2], k.sender_domains) for c in identity.candidates)
+    speaks_as = bool(claim.speaks_as) and not owned_from  # talks as Amazon from a domain Amazon does not own
+    strong_claim = (claim.strong or facts.is_brand or bool(facts.lookalike) or bool(claim.obfuscated)
+                    or speaks_as or (identity.ambiguous and brand_candidate))
     mention_claim = (claim.in_subject or claim.in_body) and (lure_hit or link_claim or claim.logo)
-    if mention_claim and not strong_claim and _speaks_for_itself(mail, findings, options):
+    if mention_claim and not strong_claim and _speaks_for_itself(mail, findings, auth):
         mention_claim = False  # an authenticated third party writing about Amazon, linking only to itself
     amazon_like = strong_claim or mention_claim
     if not amazon_like:
@@ -60,12 +62,23 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
                         links=findings)
 
     kind = classify(mail, folded_text)
+    if not identity.ambiguous:
+        sender_reasons = [r for r in sender_reasons if r.code != "sender.ambiguous_from"]
     reasons: list[Reason] = [*sender_reasons, *auth_reasons, *link_reasons]
-    if mention_claim and not strong_claim:
+    if speaks_as:
+        reasons.append(Reason("body.speaks_as_brand",
+                              f"writes as Amazon itself (「{claim.speaks_as}」) but comes from "
+                              f"{facts.registered or '(no domain)'}", k.weight("body.speaks_as_brand")))
+    elif mention_claim and not strong_claim:
         reasons.append(Reason("sender.speaks_as_brand",
                               f"talks as Amazon about your account, but comes from {facts.registered or '(no domain)'}",
                               k.weight("sender.speaks_as_brand")))
-    if not facts.proven:
+    phones = [p for p in callback_numbers(folded_text) if not k.is_brand_phone(p)]
+    if facts.proven:
+        if phones:  # genuine mail abused: a gift-card message, a seller's text, a name stuffed with a number
+            reasons.append(Reason("body.foreign_phone", f"carries a phone number that is not Amazon's ({phones[0]})",
+                                  k.weight("body.foreign_phone")))
+    else:
         if mail.body_error:  # a MIME tree nobody can read hides its links from filters, not from people
             reasons.append(Reason("body.unreadable", f"its body cannot be read ({mail.body_error[:80]})",
                                   k.weight("body.unreadable")))
@@ -73,16 +86,16 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         if bad_ids:
             reasons.append(Reason("order.malformed", f"order number {bad_ids[0]} is not in Amazon's format",
                                   k.weight("order.malformed")))
-        phones = callback_numbers(folded_text)
         call_us = bool(k.call_us.search(folded_text[:20_000]))
-        if phones and not facts.is_brand and (call_us or kind in ("order", "gift_card", "payment", "account_lock", "security")):
-            reasons.append(Reason("lure.callback", f"gives a phone number to call ({phones[0]})",
+        if phones and (facts.is_brand or call_us
+                       or kind in ("order", "gift_card", "payment", "account_lock", "security")):
+            reasons.append(Reason("lure.callback", f"gives a phone number to call that is not Amazon's ({phones[0]})",
                                   k.weight("lure.callback")))
     hostile_link = any(f.verdict in _HOSTILE_LINKS for f in findings)
     if facts.proven and not hostile_link:
         # Amazon's own, proven mail: its notices use lure words and may link to app stores or
-        # social networks; none of that is evidence against it
-        reasons = [r if r.weight <= 0 else Reason(r.code, r.detail, 0) for r in reasons]
+        # social networks; none of that is evidence against it (a foreign phone number still is)
+        reasons = [r if r.weight <= 0 or r.code in _AGAINST_PROVEN else Reason(r.code, r.detail, 0) for r in reasons]
         reasons += [Reason(r.code, r.detail, 0) for r in lure_reasons]
     else:
         credential = [r for r in lure_reasons if r.code == "lure.credentials"]
@@ -93,6 +106,10 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
             reasons += others
         else:  # a plain Amazon notice: keep the wording as information only
             reasons += [Reason(r.code, r.detail, 0) for r in others]
+    if facts.is_brand and not auth.present and any(r.weight > 0 for r in reasons):
+        # unproven and carrying something a genuine Amazon mail would not: the missing proof now counts
+        reasons = [Reason(r.code, r.detail, k.weight("auth.unverified")) if r.code == "auth.unverified" else r
+                   for r in reasons]
 
     score = max(0, min(100, sum(r.weight for r in reasons)))
     proven_or_clean = facts.proven or (facts.is_brand and not auth.present)
@@ -114,19 +131,36 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         order=order,
         security_event=security_event(mail, kind) if verdict == "genuine" else None,
         lock_event=lock_event(mail, kind) if verdict == "genuine" else None,
+        verified=verdict == "genuine" and facts.proven,
     )
 
 
-def _speaks_for_itself(mail: Mail, findings: list, options: DetectOptions) -> bool:
+def _with_local_dkim(auth: AuthVerdict, domain: str, options: DetectOptions, raw: bytes | None) -> AuthVerdict:
+    """The server's results, or — when they prove nothing and fail nothing — a DKIM signature verified here."""
+    failed = getattr(auth, "dmarc_failed_for", None)
+    if not options.dkim_verify or raw is None or (failed(domain) if failed else auth.dmarc in ("fail", "reject")):
+        return auth
+    from lockwatch.detect.dkimcheck import verified_domain
+
+    signed = verified_domain(raw, options)
+    if not signed or registered_domain(signed) != registered_domain(domain):
+        return auth
+    proof = copy.copy(auth)
+    proof.present, proof.dkim_pass_domains = True, [*auth.dkim_pass_domains, signed]
+    if hasattr(proof, "source") and not auth.present:
+        proof.source = "dkim-local"
+    return proof
+
+
+def _speaks_for_itself(mail: Mail, findings: list, auth: AuthVerdict) -> bool:
     """The sender is authenticated (aligned DMARC/DKIM) for its own domain and every link stays there.
 
     A bank warning about Amazon phishing or a card issuer's notice of an Amazon purchase looks like
     this; an imitation needs somewhere to send the victim.
     """
     domain = mail.from_addr.rpartition("@")[2]
-    if not domain:
+    if not domain or mail.from_problems:
         return False
-    auth = trusted_results(mail.auth_results, options.authserv_ids)
     if not (auth.present and auth.aligned_pass(domain)):
         return False
     own = registered_domain(domain)
