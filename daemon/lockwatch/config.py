@@ -271,6 +271,7 @@ class Notify:
 @dataclass(frozen=True)
 class Detect:
     authserv_ids: tuple[str, ...] = _key(_str_list, ())
+    trusted_forwarders: tuple[str, ...] = _key(_str_list, ())
     dkim_verify: bool = _key(_bool, False)
     dns_servers: tuple[str, ...] = _key(_str_list, ())
     dns_port: int = _key(_int(1, 65535), 53)
@@ -279,7 +280,8 @@ class Detect:
     def options(self) -> DetectOptions:
         from lockwatch.detect import DetectOptions
 
-        return DetectOptions(authserv_ids=self.authserv_ids, dkim_verify=self.dkim_verify,
+        return DetectOptions(authserv_ids=self.authserv_ids, trusted_forwarders=self.trusted_forwarders,
+                             dkim_verify=self.dkim_verify,
                              dns_servers=self.dns_servers, dns_port=self.dns_port,
                              dns_timeout=self.dns_timeout)
 

@@ -83,6 +83,7 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
     mail.date = _date(mail.headers.get("date"))
     mail.received = [_unfold(v) for v in msg.get_all("Received", [])]
     mail.auth_results = [_unfold(v) for v in msg.get_all("Authentication-Results", [])]
+    mail.arc_headers = [(k.lower(), _unfold(v)) for k, v in msg.items() if k.lower().startswith("arc-")]
     mail.dkim_signatures = [_unfold(v) for v in msg.get_all("DKIM-Signature", [])]
     mail.defects = [type(d).__name__ for d in getattr(msg, "defects", [])][:20]
     if body_error:

@@ -32,6 +32,7 @@ class Mail:
     date: datetime | None = None
     received: list[str] = field(default_factory=list)  # topmost first
     auth_results: list[str] = field(default_factory=list)  # unfolded, topmost first
+    arc_headers: list[tuple[str, str]] = field(default_factory=list)  # ARC-* (lower-case name, unfolded value), topmost first
     dkim_signatures: list[str] = field(default_factory=list)
     text: str = ""  # plain-text body (or text derived from HTML when there is none)
     html: str = ""

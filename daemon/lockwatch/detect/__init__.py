@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DetectOptions:
     authserv_ids: tuple[str, ...] = ()  # trusted Authentication-Results ids; empty = the topmost header
+    trusted_forwarders: tuple[str, ...] = ()  # ARC sealers whose ARC-Authentication-Results count
     dkim_verify: bool = False
     dns_servers: tuple[str, ...] = ()
     dns_port: int = 53

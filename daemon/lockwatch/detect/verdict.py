@@ -35,7 +35,8 @@ _AGAINST_PROVEN = {"body.foreign_phone"}
 def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Analysis:
     k = knowledge()
     folded_text = fold(mail.text[:200_000])
-    auth = trusted_results(mail.auth_results, options.authserv_ids)
+    auth = trusted_results(mail.auth_results, options.authserv_ids, arc_headers=mail.arc_headers,
+                           trusted_forwarders=options.trusted_forwarders)
     identity = sender_identity(mail, auth)
     claim = brand_claim(mail, list(identity.candidates) or [identity.address])
     owned_from = bool(identity.domain) and domain_in(identity.domain, k.sender_domains)
