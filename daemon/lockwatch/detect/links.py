@@ -60,6 +60,7 @@ class Unwrapped:
     opaque: bool = False  # a rewriter whose target could not be decoded: it goes somewhere unknown
     host_only: bool = False  # only the target's host is known (Mimecast's domain=)
     gateway: bool = True  # every layer peeled off was a security gateway
+    redirect: str = ""  # the outermost open-redirect layer (its URL), "" when there is none
 
 
 @functools.cache
@@ -168,23 +169,24 @@ def _decode(rule: Rewriter, url: str) -> tuple[str | None, bool]:
 def unwrap(url: str) -> Unwrapped:
     """Peel security-gateway and redirect wrappers off a link, at most ``MAX_UNWRAP`` deep."""
     via: list[str] = []
-    host_only, gateway = False, True
+    redirect = ""
     current = url
     for _ in range(MAX_UNWRAP + 1):
         rule = _rewriter_for(current)
         if rule is None:
-            return Unwrapped(current, tuple(via), False, host_only, gateway)
+            return Unwrapped(current, tuple(via), False, False, not redirect, redirect)
         if len(via) == MAX_UNWRAP:
             break
         via.append(rule.name)
-        gateway = gateway and rule.gateway
-        target, only_host = _decode(rule, current)
+        if not rule.gateway and not redirect:
+            redirect = current
+        target, host_only = _decode(rule, current)
         if not target or not _WEB_URL.match(target.strip()):
             break
-        current, host_only = target.strip(), only_host
+        current = target.strip()
         if host_only:
-            return Unwrapped(current, tuple(via), False, True, gateway)
-    return Unwrapped(current, tuple(via), True, host_only, gateway)
+            return Unwrapped(current, tuple(via), False, True, not redirect, redirect)
+    return Unwrapped(current, tuple(via), True, False, not redirect, redirect)
 
 
 def _judge(link: Link) -> tuple[str, str, list[tuple[str, str]], str]:
@@ -193,6 +195,9 @@ def _judge(link: Link) -> tuple[str, str, list[tuple[str, str]], str]:
         host, verdict, found = _judge_target(link)
         return host, verdict, found, link.url
     target = unwrap(link.url)
+    if target.opaque and target.redirect:  # an open redirect whose target cannot be read stays a redirector
+        outer = url_host(target.redirect)[0]
+        return outer, "redirector", [("link.redirector", f"{outer} hides its target in a redirect")], target.redirect
     if target.opaque:
         host = url_host(link.url)[0]
         return host, "suspicious", [("link.rewriter_opaque",
@@ -202,10 +207,10 @@ def _judge(link: Link) -> tuple[str, str, list[tuple[str, str]], str]:
     if target.gateway:
         return host, verdict, found, link.url if target.host_only else target.url
     # an open redirect (google.com/url?q=...): suspicious in itself, and its target is judged too
-    outer = url_host(link.url)[0]
+    outer = url_host(target.redirect)[0]
     found = [("link.redirector", f"{outer} wraps the real target {defang(host) or '(unknown)'} in a redirect"), *found]
     worst = min((verdict, "redirector"), key=lambda v: SEVERITY.index(v) if v in SEVERITY else 99)
-    return outer, worst, found, link.url
+    return outer, worst, found, target.redirect
 
 
 def _judge_target(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
