@@ -16,7 +16,8 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from lockwatch import playbooks
-from lockwatch.defang import clean
+from lockwatch.dates import sane
+from lockwatch.defang import clean, defang_text
 
 if TYPE_CHECKING:
     from lockwatch.model import Analysis, Mail
@@ -147,7 +148,8 @@ class _Playbook:
                 *, summary_key: str = "summary") -> tuple[str, str]:
         """Title and body: what happened, the given detail sections, numbered actions, official help."""
         entry, merged = self.entry(kind), {**self.common, **values}
-        title = " ".join(_fill(entry.get("title", kind), merged).split())[:TITLE_MAX]
+        # the values are defanged already; defang the title once more so no two of them join into a live name
+        title = defang_text(" ".join(_fill(entry.get("title", kind), merged).split()))[:TITLE_MAX]
         summary = _fill(entry.get(summary_key) or entry.get("summary", ""), merged)
         parts: list[tuple[str, list[str]]] = []
         for heading, lines in sections:
@@ -193,27 +195,27 @@ def _sender(from_header: Any) -> tuple[str, str, str]:
 
 
 def _when(value: Any, fmt: str) -> str:
+    """A recorded time in the watcher's local time with its offset; an absurd one as (cleaned) text."""
     if not value:
         return ""
     try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return clean(value, 60)
-    if moment.utcoffset() is not None:
+        moment = sane(datetime.fromisoformat(str(value)))
+        if moment is None:  # year 9999 at -12:00 is out of range in UTC, and out of belief anyway
+            return clean(value, 60)
         moment = moment.astimezone()  # the watcher's local time, with its offset
-    text = moment.strftime(fmt)
-    if moment.utcoffset() is not None:
-        offset = moment.strftime("%z")
-        text += f" (UTC{offset[:3]}:{offset[3:]})"
-    return text
+        text = moment.strftime(fmt)
+    except (ValueError, OverflowError, OSError):
+        return clean(value, 60)
+    offset = moment.strftime("%z")
+    return text + f" (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _place(source: Any, account: str | None) -> tuple[str, str]:
     """(account, folder) of an ``account/folder/uid`` source; a file path is its own place."""
     source = str(source or "")
     if account and source.startswith(account + "/"):
-        rest = source[len(account) + 1:]
-        return account, rest.rsplit("/", 1)[0] if "/" in rest else rest
+        rest = source[len(account) + 1:]  # the folder name comes from the server: cleaned like mail text
+        return account, clean(rest.rsplit("/", 1)[0] if "/" in rest else rest, 200)
     if source.startswith(("/", ".", "~")) or not account:
         return account or "", clean(source, 200)
     return account, ""
@@ -227,7 +229,7 @@ def _money(total: Any, currency: Any) -> str:
     if currency == "JPY":
         return f"{sign}{total:,.0f}"
     amount = f"{total:,.0f}" if float(total).is_integer() else f"{total:,.2f}"
-    return f"{sign}{amount}" if sign else f"{amount} {currency}".strip()
+    return f"{sign}{amount}" if sign else f"{amount} {clean(currency, 10)}".strip()
 
 
 def _sum(orders: Sequence[Mapping[str, Any]]) -> str:

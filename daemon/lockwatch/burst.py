@@ -9,7 +9,8 @@ records events in the state database (``events``), so windows survive restarts:
 - ``bulk_mail`` (subkind = sender address) for non-Amazon messages that arrive within ``bomb_window`` after
   an order (the e-mail-bomb rule; other mail leaves no event).
 
-The event time is the mail's Date, bounded by its arrival (topmost Received) and by now. Each new event
+The event time is the mail's Date, bounded by its arrival (topmost Received) and by now; a Date or stamp
+that is absurd (year 9999, far in the future, unreadable) counts as missing (``lockwatch.dates``). Each new event
 is checked against the rules on event time (``[burst]`` in the config) and turns into an incident:
 one open incident per account and kind (``takeover`` / ``account_lock`` / ``security_notice``), updated by
 later events with at most one follow-up alert per ``followup_interval`` and closed after
@@ -25,10 +26,12 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.dates import received_time, sane, shift
+from lockwatch.defang import clean
 from lockwatch.state import utcnow
 
 if TYPE_CHECKING:
@@ -66,6 +69,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _parse(value: Any) -> datetime | None:
+    """A stored or recorded time (ISO text or datetime) in UTC; None when unreadable or out of range."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value:
@@ -75,26 +79,27 @@ def _parse(value: Any) -> datetime | None:
             return None
     else:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (OverflowError, ValueError):  # 9999-12-31T23:59:59-12:00 is year 10000 in UTC
+        return None
 
 
-def _arrival(mail: Mail | None) -> datetime | None:
-    """When the receiving server took the mail: the date of the topmost Received header."""
+def _arrival(mail: Mail | None, now: datetime | None = None) -> datetime | None:
+    """When the receiving server took the mail: the topmost Received stamp (None when absent or absurd)."""
     if mail is None or not mail.received:
         return None
-    stamp = mail.received[0].rpartition(";")[2].strip()
-    try:
-        moment = parsedate_to_datetime(stamp)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return received_time(mail.received[0], now)
 
 
 def event_time(record: Mapping[str, Any], mail: Mail | None, now: datetime | None = None) -> datetime:
-    """The mail's Date, bounded by its arrival time and never in the future of ``now``."""
+    """The mail's Date, bounded by its arrival time and never in the future of ``now``.
+
+    An absurd Date (year 1 or 9999, days ahead of now) is no Date: the arrival counts, else now.
+    """
     now = now or datetime.now(UTC)
-    moment = _parse(mail.date if mail is not None and mail.date else record.get("date"))
-    arrival = _arrival(mail)
+    moment = sane(mail.date if mail is not None and mail.date else _parse(record.get("date")), now)
+    arrival = _arrival(mail, now)
     if moment is None:
         moment = arrival or now
     elif arrival is not None and moment > arrival:
@@ -136,7 +141,7 @@ class TakeoverTracker:
         at = event_time(record, mail, now)
         hits: list[Hit] = []
         message_id = record.get("message_id") or record.get("source") or ""
-        if analysis.verdict == "genuine":
+        if analysis.verdict == "genuine" and analysis.verified:  # unproven "genuine" mail is never Amazon's word
             if analysis.order is not None:
                 hits += self._order(state, account, record, analysis, at, message_id)
             if analysis.security_event:
@@ -181,23 +186,23 @@ class TakeoverTracker:
         s = self.s
         hits = []
         # N orders within the window (any window that holds this order)
-        near = self._events(state, account, "order", at - _td(s.window), at + _td(s.window))
-        group = _best_window(near, at, _td(s.window), lambda row: 1.0)
+        near = self._events(state, account, "order", shift(at, -s.window), shift(at, s.window))
+        group = _best_window(near, at, s.window, lambda row: 1.0)
         if len(group) >= s.orders:
             hits.append(self._hit("orders", at, group, count=len(group), window=self._dur(s.window)))
         # gift cards over the limit of their currency within gift_card_window
         limit = s.gift_card_limits.get(order.currency or "")
         if order.gift_card and limit is not None:
-            near = [r for r in self._events(state, account, "order", at - _td(s.gift_card_window),
-                                             at + _td(s.gift_card_window))
+            near = [r for r in self._events(state, account, "order", shift(at, -s.gift_card_window),
+                                             shift(at, s.gift_card_window))
                     if r["subkind"] == "gift_card" and r["currency"] == order.currency]
-            group = _best_window(near, at, _td(s.gift_card_window), lambda row: row["amount"] or 0.0)
+            group = _best_window(near, at, s.gift_card_window, lambda row: row["amount"] or 0.0)
             total = sum(r["amount"] or 0.0 for r in group)
             if total > limit:
                 hits.append(self._hit("gift_card", at, group, total=_money(total, order.currency),
                                       limit=_money(limit, order.currency), window=self._dur(s.gift_card_window)))
         # a security change within security_window before
-        changes = [r for r in self._events(state, account, "security", at - _td(s.security_window), at)
+        changes = [r for r in self._events(state, account, "security", shift(at, -s.security_window), at)
                    if r["subkind"] in SECURITY_CHANGES]
         if changes:
             hits.append(self._security_hit(state, account, changes[-1], at, [self._row_order(
@@ -217,7 +222,7 @@ class TakeoverTracker:
                             _fill(self.t["rule_security_notice"], event=self._event(event), when=self._when(at)),
                             at, [], [message_id], record, event, record.get("subject") or event))
         if event in SECURITY_CHANGES:  # orders read before the change notice (another folder)
-            later = self._events(state, account, "order", at, at + _td(self.s.security_window))
+            later = self._events(state, account, "order", at, shift(at, self.s.security_window))
             if later:
                 row = state.execute("SELECT * FROM events WHERE account=? AND kind='security' AND message_id=?"
                                     " ORDER BY id DESC", (account, message_id)).fetchone()
@@ -236,8 +241,7 @@ class TakeoverTracker:
               message_id: str) -> list[Hit]:
         kind = "reinstated" if lock == "reinstated" else "lock"
         self._insert(state, account, kind, at, message_id, subkind=lock, detail={"subject": record.get("subject")})
-        lookback = _td(self.s.lock_lookback)
-        orders = [_order_dict(r) for r in self._events(state, account, "order", at - lookback, at)]
+        orders = [_order_dict(r) for r in self._events(state, account, "order", shift(at, -self.s.lock_lookback), at)]
         key = "rule_reinstated" if kind == "reinstated" else "rule_lock" if orders else "rule_lock_none"
         reason = _fill(self.t[key], window=self._dur(self.s.lock_lookback))
         return [Hit("account_lock", kind, reason, at, orders, [message_id], record, lock,
@@ -245,8 +249,7 @@ class TakeoverTracker:
 
     def _bulk(self, state: State, account: str, record: Mapping[str, Any], at: datetime,
               message_id: str) -> list[Hit]:
-        window = _td(self.s.bomb_window)
-        orders = self._events(state, account, "order", at - window, at)
+        orders = self._events(state, account, "order", shift(at, -self.s.bomb_window), at)
         if not orders:  # only mail right after an order can bury it: the rest is not kept (most mail)
             return []
         sender = parseaddr(str(record.get("from") or ""))[1].lower() or str(record.get("from") or "?")
@@ -254,7 +257,7 @@ class TakeoverTracker:
         self._bulk_inserts += 1
         if self._bulk_inserts % 200 == 0:
             state.execute("DELETE FROM events WHERE account=? AND kind='bulk_mail' AND event_time < ?",
-                          (account, _iso(at - BULK_KEEP)))
+                          (account, _iso(shift(at, -BULK_KEEP.total_seconds()))))
         for row in reversed(orders):
             if (hit := self._bomb(state, account, _parse(row["event_time"]) or at, row["order_id"], at)) is not None:
                 return [hit]
@@ -262,12 +265,11 @@ class TakeoverTracker:
 
     def _bomb(self, state: State, account: str, order_at: datetime, order_id: str,
               trigger: datetime | None = None) -> Hit | None:
-        window = _td(self.s.bomb_window)
         # counted in SQL: called for every bulk mail after an order, so fetching the rows would make a
         # flood of mail (the very attack) quadratic in Python
         mails, senders = state.execute(
             "SELECT COUNT(*), COUNT(DISTINCT subkind) FROM events WHERE account=? AND kind='bulk_mail'"
-            " AND event_time BETWEEN ? AND ?", (account, _iso(order_at), _iso(order_at + window))).fetchone()
+            " AND event_time BETWEEN ? AND ?", (account, _iso(order_at), _iso(shift(order_at, self.s.bomb_window)))).fetchone()
         if mails < self.s.bomb_messages or senders < self.s.bomb_senders:
             return None
         order = self._row_order(state, account, order_id)
@@ -294,15 +296,15 @@ class TakeoverTracker:
         if row is None:
             return None
         last = _parse(row["updated_at"]) or at
-        if at - last > _td(self.s.quiet_period):
+        if (at - last).total_seconds() > self.s.quiet_period:
             state.execute("UPDATE incidents SET closed_at=? WHERE id=?",
-                          (_iso(last + _td(self.s.quiet_period)), row["id"]))
+                          (_iso(shift(last, self.s.quiet_period)), row["id"]))
             return None
         return row
 
     def _incident(self, state: State, account: str, hit: Hit, now: datetime) -> AlertDraft | None:
         row = self._open(state, account, hit.kind, hit.at)
-        push = None if now - hit.at <= _td(self.s.backfill_max_age) else False
+        push = None if (now - hit.at).total_seconds() <= self.s.backfill_max_age else False
         closing = hit.rule == "reinstated"
         if row is None:
             detail: dict[str, Any] = {"rules": [hit.rule], "reasons": [hit.reason], "orders": hit.orders,
@@ -331,7 +333,7 @@ class TakeoverTracker:
         # the first follow-up goes out at once; later ones at most one per followup_interval (event time)
         last = _parse(detail.get("last_followup_at"))
         due = detail.get("followups", 0) == 0 or last is None or \
-            hit.at - last >= _td(self.s.followup_interval)
+            (hit.at - last).total_seconds() >= self.s.followup_interval
         draft = None
         if new and due:
             detail["followups"] = detail.get("followups", 0) + 1
@@ -379,9 +381,10 @@ class TakeoverTracker:
         return alert.title, alert.body
 
     def _news_lines(self, new: Mapping[str, list[Any]]) -> list[str]:
+        # every value from a mail is cleaned and defanged (lockwatch.defang): no live URL in an alert
         lines = [f"- {_fill(self.t['new_order'], order=_order_text(o))}" for o in new.get("orders", [])]
-        lines += [f"- {_fill(self.t['new_rule'], rule=r)}" for r in new.get("reasons", [])]
-        lines += [f"- {_fill(self.t['new_notice'], subject=s)}" for s in new.get("notices", [])]
+        lines += [f"- {_fill(self.t['new_rule'], rule=clean(r, 300))}" for r in new.get("reasons", [])]
+        lines += [f"- {_fill(self.t['new_notice'], subject=clean(s, 200))}" for s in new.get("notices", [])]
         return lines
 
     # -- formatting ----------------------------------------------------------------------------
@@ -406,27 +409,30 @@ class TakeoverTracker:
         return str(names.get(event or "other") or event or "")
 
     def _when(self, at: datetime) -> str:
-        return at.astimezone().strftime("%Y-%m-%d %H:%M")
+        try:
+            return at.astimezone().strftime("%Y-%m-%d %H:%M")
+        except (OverflowError, ValueError, OSError):  # out of the local time zone's range
+            return at.strftime("%Y-%m-%d %H:%M UTC")
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _td(seconds: float) -> timedelta:
-    return timedelta(seconds=seconds)
 
 
 def _severity(kind: str) -> str:
     return "warning" if kind == "security_notice" else "critical"
 
 
-def _best_window(rows: Sequence[Any], at: datetime, width: timedelta, value: Any) -> list[Any]:
-    """The rows of the window of ``width`` that holds ``at`` and has the largest total ``value``."""
+def _best_window(rows: Sequence[Any], at: datetime, width: float, value: Any) -> list[Any]:
+    """The rows of the window of ``width`` seconds that holds ``at`` and has the largest total ``value``."""
     timed = [(t, r) for r in rows if (t := _parse(r["event_time"])) is not None]
     best: list[Any] = []
     best_total = -1.0
+    earliest = shift(at, -width)
     for start, _ in timed:
-        if not at - width <= start <= at:
+        if not earliest <= start <= at:
             continue
-        members = [r for t, r in timed if start <= t <= start + width]
+        end = shift(start, width)
+        members = [r for t, r in timed if start <= t <= end]
         total = sum(value(r) for r in members)
         if total > best_total:
             best, best_total = members, total
@@ -450,13 +456,14 @@ def _money(total: Any, currency: Any) -> str:
         return ""
     sign = CURRENCY_SIGNS.get(str(currency or ""))
     amount = f"{total:,.0f}" if currency == "JPY" or float(total).is_integer() else f"{total:,.2f}"
-    return f"{sign}{amount}" if sign else f"{amount} {currency or ''}".strip()
+    return f"{sign}{amount}" if sign else f"{amount} {clean(currency or '', 10)}".strip()
 
 
 def _order_text(order: Mapping[str, Any]) -> str:
-    items = " / ".join(str(i) for i in order.get("items") or [])[:80]
-    return "  ".join(p for p in (str(order.get("id") or ""), items, _money(order.get("total"),
-                                                                            order.get("currency"))) if p)
+    """Order id, items and total of an order, cleaned and defanged (item names come from the mail)."""
+    items = clean(" / ".join(str(i) for i in order.get("items") or []), 80)
+    return "  ".join(p for p in (clean(order.get("id") or "", 40), items, _money(order.get("total"),
+                                                                                order.get("currency"))) if p)
 
 
 def _merge(detail: dict[str, Any], hit: Hit) -> None:

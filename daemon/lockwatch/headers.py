@@ -12,6 +12,7 @@ import email.utils
 import quopri
 import re
 
+from lockwatch.dates import mail_date
 from lockwatch.model import Mail
 
 __all__ = ["decode_words", "header_fields", "header_mail"]
@@ -43,12 +44,8 @@ def header_mail(header: bytes) -> Mail:
         from_name, from_addr = simple["name"] or "", simple["addr"] or simple["bare"]
     else:
         from_name, from_addr = email.utils.parseaddr(fields.get("from", ""))
-    try:
-        date = email.utils.parsedate_to_datetime(fields["date"]) if fields.get("date") else None
-    except (TypeError, ValueError):
-        date = None
     return Mail(message_id=fields.get("message-id", ""), from_name=from_name, from_addr=from_addr,
-                subject=fields.get("subject", ""), date=date, raw_size=len(header), headers=fields)
+                subject=fields.get("subject", ""), date=mail_date(fields.get("date")), raw_size=len(header), headers=fields)
 
 
 def _decode(value: bytes) -> str:

@@ -121,12 +121,10 @@ def _unfold(value: str) -> str:
 
 
 def _date(value: str | None):
-    if not value:
-        return None
-    try:
-        return email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+    """The Date header as an aware datetime; None when missing, unreadable or absurd (``lockwatch.dates``)."""
+    from lockwatch.dates import mail_date
+
+    return mail_date(value)
 
 
 def _read_bodies(msg: Message, mail: Mail) -> None:

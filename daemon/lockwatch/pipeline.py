@@ -4,26 +4,36 @@
 stages: each is called with the recorded message and returns alert drafts (``lockwatch.alerts``
 writes the per-message phishing alerts; the takeover tracker adds order bursts). Analysis happens outside
 the database transaction; recording, tracking, alerts and the folder checkpoint share one.
+
+No single mail can stop a folder: each message is recorded in a SAVEPOINT of its own. A tracker that raises
+rolls the message back, which is then stored again without that tracker (the record notes
+``tracking_error``); a record that cannot be stored is stored again as a ``parse_error`` record. Only a failure of the database
+itself (full or read-only disk, a lock, corruption) rolls the batch back, so its checkpoint stays put.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from lockwatch.headers import header_mail
 from lockwatch.sources.base import Batch
-from lockwatch.state import State, utcnow
+from lockwatch.state import State, StateError, utcnow
 
 if TYPE_CHECKING:
     from lockwatch.config import Burst
     from lockwatch.detect import DetectOptions
     from lockwatch.model import Analysis, Mail
 
-__all__ = ["AlertDraft", "Analysed", "ProcessedMessage", "Processor", "Tracker", "default_trackers",
-           "store_alert"]
+__all__ = ["AlertDraft", "Analysed", "ProcessedMessage", "Processor", "Tracker", "database_failure",
+           "default_trackers", "store_alert"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,6 +66,7 @@ class Analysed:
     dedupe_key: str
     mail: Mail | None
     analysis: Analysis
+    legacy_key: str | None = None  # the key state files before schema version 3 used (lockwatch.state)
 
 
 @dataclass
@@ -77,6 +88,59 @@ def default_trackers(lang: str, burst: Burst | None = None) -> list[Tracker]:
     return [MessageAlerts(lang), TakeoverTracker(burst, lang)]
 
 
+def database_failure(exc: BaseException) -> bool:
+    """True when the state database itself failed (disk full or read-only, locked, corrupt): that stops the
+    batch. False for errors a message's content can cause (a poison mail), which stop only that message."""
+    if isinstance(exc, StateError):
+        return True
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.DataError | sqlite3.ProgrammingError)
+
+
+def _poisoned(source: Any, stage: str, exc: BaseException) -> None:
+    """Log a message that broke a step, once, with the error class only (no mail content)."""
+    log.warning("%s: %s failed (%s); recorded with the error, the folder goes on", source, stage,
+                type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+
+
+def _safe(value: Any) -> Any:
+    """``value`` with every string storable (lone surrogates replaced) and only JSON types left."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {str(k): _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return _safe(str(value))
+
+
+def poison_record(source: str, error: str, record: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A ``parse_error`` record: what ``record`` already said (made storable), or a bare one for ``source``."""
+    base: dict[str, Any] = {"type": "message", "source": source, "message_id": "", "from": "", "subject": "",
+                            "date": None, "amazon_like": False, "verdict": "not_amazon", "kind": None, "score": 0,
+                            "reasons": [], "links": [], "order": None}
+    try:
+        base.update(_safe(record or {}))
+    except Exception:  # a record too odd even to copy: the bare one
+        log.debug("%s: record dropped for its parse_error record", source)
+    base["parse_error"] = error
+    return base
+
+
+class _TrackerFailed(Exception):
+    """A tracker raised (not a database failure): the message is stored again without it."""
+
+    def __init__(self, index: int, name: str, cause: Exception) -> None:
+        super().__init__(name)
+        self.index, self.name, self.cause = index, name, cause
+
+
+def _name(tracker: Tracker) -> str:
+    return str(getattr(tracker, "__name__", None) or type(tracker).__name__)
+
+
 def store_alert(state: State, account: str | None, draft: AlertDraft, *, pushed: bool) -> int:
     """Insert one alert; ``pushed`` False records it without queueing a push (--no-notify)."""
     cur = state.execute(
@@ -93,36 +157,91 @@ class Processor:
     def __init__(self, state: State, *, options: DetectOptions | None = None, lang: str = "ja",
                  push: bool = True, trackers: Sequence[Tracker] | None = None,
                  burst: Burst | None = None) -> None:
-        from lockwatch.detect import analyse_bytes
-        from lockwatch.report import dedupe_key, message_record
+        from lockwatch.detect import analyse_bytes, parse_failure
+        from lockwatch.report import dedupe_key, legacy_key, message_record
 
-        self._analyse_bytes, self._dedupe_key = analyse_bytes, dedupe_key
-        self._message_record = message_record
+        self._analyse_bytes, self._parse_failure = analyse_bytes, parse_failure
+        self._dedupe_key, self._legacy_key, self._message_record = dedupe_key, legacy_key, message_record
         self.state, self.options, self.lang, self.push = state, options, lang, push
         self.trackers: list[Tracker] = list(trackers) if trackers is not None else default_trackers(lang, burst)
 
     def analyse(self, account: str, source: str, raw: bytes, truncated: bool = False,
                 header_only: bool = False) -> Analysed:
-        """Parse and judge one message; ``header_only``: the prefilter ruled it out from its header."""
-        if header_only:  # surely not Amazon: skip the full parse (most mail takes this path)
-            from lockwatch.model import Analysis
+        """Parse and judge one message; ``header_only``: the prefilter ruled it out from its header.
 
-            mail, analysis = header_mail(raw), Analysis(False, "not_amazon", None, 0)
-        else:
-            mail, analysis = self._analyse_bytes(raw, truncated=truncated, options=self.options)
-        record = self._message_record(source, mail, analysis)
-        return Analysed(account, record, self._dedupe_key(mail, raw), mail, analysis)
+        Never raises: a message that breaks a step becomes a ``parse_error`` record.
+        """
+        mail: Mail | None
+        try:
+            if header_only:  # surely not Amazon: skip the full parse (most mail takes this path)
+                from lockwatch.model import Analysis
+
+                mail, analysis = header_mail(raw), Analysis(False, "not_amazon", None, 0)
+            else:
+                mail, analysis = self._analyse_bytes(raw, truncated=truncated, options=self.options)
+        except Exception as exc:  # analyse_bytes catches its own; the header path must not stop the folder
+            _poisoned(source, "parsing", exc)
+            mail, analysis = None, self._parse_failure(f"parsing failed: {type(exc).__name__}")
+        try:
+            record = self._message_record(source, mail, analysis)
+            key = self._dedupe_key(mail, raw, header_only=header_only)
+            return Analysed(account, record, key, mail, analysis, self._legacy_key(mail, raw))
+        except Exception as exc:
+            _poisoned(source, "building its record", exc)
+            error = f"record failed: {type(exc).__name__}"
+            key = "raw:" + hashlib.sha256(raw).hexdigest()[:32]  # the same bytes twice are still one message
+            return Analysed(account, poison_record(source, error), key, None, self._parse_failure(error))
 
     def record(self, item: Analysed) -> ProcessedMessage | None:
-        """Store one analysed message and run the trackers; None when it was already recorded."""
+        """Store one analysed message and run the trackers; None when it was already recorded.
+
+        The message's writes share a savepoint. A tracker that raises takes them back with it, and the message
+        is stored again without that tracker (``tracking_error`` names it); a record that cannot be stored is
+        stored again as a ``parse_error`` record. A database failure (``database_failure``) is raised.
+        """
+        source = str(item.record.get("source") or "")
+        skip: set[int] = set()
+        failures: list[str] = []
+        fallbacks = iter(("copy", "bare"))  # a parse_error copy of the record, then a bare parse_error record
         with self.state.transaction():
-            if not self.state.record_message(item.account, item.dedupe_key, item.record):
-                return None
-            done = ProcessedMessage(item.account, item.record, item.mail, item.analysis)
-            for tracker in self.trackers:
-                for draft in tracker(self.state, item.account, item.record, item.mail, item.analysis):
+            candidate = item
+            while True:
+                try:
+                    with self.state.savepoint():
+                        return self._store(candidate, skip)
+                except _TrackerFailed as failed:
+                    exc: BaseException = failed.cause
+                    if not self.state.conn.in_transaction:
+                        raise exc from None
+                    _poisoned(source, failed.name, exc)
+                    skip.add(failed.index)
+                    failures.append(f"{failed.name}: {type(exc).__name__}")
+                    candidate.record["tracking_error"] = "; ".join(failures)
+                except Exception as exc:
+                    fallback = next(fallbacks, None)
+                    if fallback is None or database_failure(exc) or not self.state.conn.in_transaction:
+                        raise
+                    _poisoned(source, "recording", exc)
+                    error = f"recording failed: {type(exc).__name__}"
+                    candidate = replace(item, record=poison_record(source, error, item.record if fallback == "copy"
+                                                                   else None))
+
+    def _store(self, item: Analysed, skip: set[int]) -> ProcessedMessage | None:
+        if self.state.record_message(item.account, item.dedupe_key, item.record, item.legacy_key) is None:
+            return None
+        done = ProcessedMessage(item.account, item.record, item.mail, item.analysis)
+        for index, tracker in enumerate(self.trackers):
+            if index in skip:
+                continue
+            try:
+                drafts = tracker(self.state, item.account, item.record, item.mail, item.analysis)
+                for draft in drafts:
                     store_alert(self.state, item.account, draft, pushed=self.push)
                     done.alerts.append(draft.as_json())
+            except Exception as exc:
+                if database_failure(exc):
+                    raise
+                raise _TrackerFailed(index, _name(tracker), exc) from exc
         return done
 
     def process(self, account: str, source: str, raw: bytes, truncated: bool = False,
@@ -131,10 +250,20 @@ class Processor:
         return self.record(self.analyse(account, source, raw, truncated, header_only))
 
     def commit(self, account: str, batch: Batch) -> list[ProcessedMessage]:
-        """Analyse a batch, then record it and advance its checkpoint in one transaction."""
+        """Analyse a batch, then record it and advance its checkpoint in one transaction.
+
+        The batch is first recorded in one savepoint; if any message raises, that is undone and the batch
+        is recorded again message by message (``record``), so only a poison batch pays for the isolation.
+        """
         analysed = [self.analyse(account, i.source, i.raw, i.truncated, i.header_only) for i in batch.items]
         with self.state.transaction():
-            done = [p for a in analysed if (p := self.record(a)) is not None]
+            try:
+                with self.state.savepoint():
+                    done = [p for a in analysed if (p := self._store(a, set())) is not None]
+            except Exception as exc:
+                if database_failure(exc) or not self.state.conn.in_transaction:
+                    raise
+                done = [p for a in analysed if (p := self.record(a)) is not None]
             if batch.checkpoint is not None:
                 self.state.set_checkpoint(account, batch.folder, batch.checkpoint.uidvalidity,
                                           batch.checkpoint.last_uid, mode=batch.mode)

@@ -109,11 +109,37 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX events_by_kind_time ON events (account, kind, event_time);
     """,
+    # 3: dedupe keys hold the Message-ID and a digest of the content (lockwatch.report.dedupe_key); rows
+    # written before keep their bare Message-ID key (key_version 1) until the same mail is read again
+    """
+    ALTER TABLE messages ADD COLUMN key_version INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX messages_legacy_keys ON messages (account, dedupe_key) WHERE key_version = 1;
+    """,
 ]
+KEY_VERSION = 2  # of the dedupe keys written now
 
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def _moment(value: Any) -> datetime | None:
+    from lockwatch.dates import sane
+
+    try:
+        return sane(datetime.fromisoformat(value)) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _same_mail(row: sqlite3.Row, record: dict[str, Any]) -> bool:
+    """Does a row keyed by a bare Message-ID (sender, subject, date as recorded) describe ``record``'s mail?"""
+    return (_text(row["from_header"]) == _text(record.get("from")) and _text(row["subject"]) == _text(record.get("subject"))
+            and _moment(row["date"]) == _moment(record.get("date")))
 
 
 class StateError(Exception):
@@ -165,7 +191,10 @@ class State:
             self.lock = threading.RLock()
             self._depth = 0
             self._owner = 0
+            self._savepoints = 0
             self._migrate()
+            # rows keyed by a bare Message-ID (schema < 3) are looked for only while there are any
+            self._legacy = self.conn.execute("SELECT EXISTS (SELECT 1 FROM messages WHERE key_version = 1)").fetchone()[0]
         except (OSError, sqlite3.Error) as exc:
             raise StateError(f"cannot open state database {self.path}: {exc}", transient=_disk_trouble(exc)) from exc
 
@@ -209,6 +238,28 @@ class State:
                     raise self._write_error(exc) from exc
                 raise
 
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A unit inside the transaction (begun if none) whose writes roll back alone when its block raises."""
+        with self.transaction():
+            self._savepoints += 1
+            name = f"lw_{self._savepoints}"
+            self.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException as exc:
+                if self.conn.in_transaction:  # else SQLite already rolled back everything (a disk error)
+                    try:
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
+                    except sqlite3.Error as failed:  # the unit's writes may still be there: give up the transaction
+                        raise self._write_error(failed) from exc
+                raise
+            else:
+                self.execute(f"RELEASE {name}")
+            finally:
+                self._savepoints -= 1
+
     def in_transaction(self) -> bool:
         """True when the calling thread is inside transaction() (other threads wait on the lock)."""
         return self._depth > 0 and self._owner == threading.get_ident()
@@ -237,17 +288,36 @@ class State:
                            (account, dedupe_key)).fetchone()
         return row is not None
 
-    def record_message(self, account: str, dedupe_key: str, record: dict[str, Any]) -> bool:
-        """Store one verdict; False when this message was already recorded (nothing written)."""
-        cur = self.execute(
-            "INSERT OR IGNORE INTO messages (account, source, dedupe_key, message_id, from_header, subject,"
-            " date, seen_at, amazon_like, verdict, kind, score, record)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (account, record.get("source", ""), dedupe_key, record.get("message_id"), record.get("from"),
-             record.get("subject"), record.get("date"), utcnow(), int(bool(record.get("amazon_like"))),
-             record.get("verdict", "not_amazon"), record.get("kind"), int(record.get("score") or 0),
-             json.dumps(record, ensure_ascii=False)))
-        return cur.rowcount == 1
+    def record_message(self, account: str, dedupe_key: str, record: dict[str, Any],
+                       legacy_key: str | None = None) -> int | None:
+        """Store one verdict and return its row id; None when this mail was already recorded (nothing written).
+
+        ``legacy_key``: the mail's key as schema version < 3 wrote it (its bare Message-ID). A row stored
+        under it counts as this mail only when its sender, subject and date match, and then takes the new key.
+        """
+        with self.transaction():
+            if legacy_key is not None and self._legacy and self._claim_legacy(account, legacy_key, dedupe_key, record):
+                return None
+            cur = self.execute(
+                "INSERT OR IGNORE INTO messages (account, source, dedupe_key, message_id, from_header, subject,"
+                " date, seen_at, amazon_like, verdict, kind, score, record, key_version)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (account, record.get("source", ""), dedupe_key, record.get("message_id"), record.get("from"),
+                 record.get("subject"), record.get("date"), utcnow(), int(bool(record.get("amazon_like"))),
+                 record.get("verdict", "not_amazon"), record.get("kind"), int(record.get("score") or 0),
+                 json.dumps(record, ensure_ascii=False), KEY_VERSION))
+            if cur.rowcount != 1:
+                return None
+            return int(cur.lastrowid or 0)
+
+    def _claim_legacy(self, account: str, legacy_key: str, dedupe_key: str, record: dict[str, Any]) -> bool:
+        row = self.execute("SELECT id, from_header, subject, date FROM messages"
+                           " WHERE account=? AND dedupe_key=? AND key_version=1", (account, legacy_key)).fetchone()
+        if row is None or not _same_mail(row, record):
+            return False
+        self.execute("UPDATE OR IGNORE messages SET dedupe_key=?, key_version=? WHERE id=?",
+                     (dedupe_key, KEY_VERSION, row["id"]))
+        return True
 
     # -- checkpoints -----------------------------------------------------------------------
     def checkpoint(self, account: str, folder: str) -> sqlite3.Row | None:

@@ -2,7 +2,7 @@
 
 Checkpoints: for Maildir and .eml folders the newest inode change time read (a delivery renames the
 file into place, which sets it), re-reading a small margin before it; for an mbox file its inode
-and the byte offset read up to. Messages read twice are dropped by the Message-ID dedupe in state.
+and the byte offset read up to. Messages read twice are dropped by the dedupe in state (Message-ID + content).
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from lockwatch.sources.base import Batch, Checkpoint, FolderRead, Item, Prefilter, SourceError, split_header
 
 __all__ = ["LocalSource", "detect_kind"]
 
 BATCH = 200
+HEADER_MAX = 64 * 1024 * 1024  # a header block is read whole up to this size, past max_message_size
 CTIME_MARGIN_NS = 2_000_000_000  # re-read files changed this long before the checkpoint
 _ESCAPED_FROM = re.compile(rb"^>(>*From )")
 
@@ -112,7 +114,7 @@ class LocalSource:
             for f in chunk:
                 try:
                     with f.path.open("rb") as fh:
-                        raw = fh.read(self.cap + 1)
+                        raw = _read_capped(fh, self.cap)
                 except FileNotFoundError:
                     continue
                 items.append(self._item(str(f.path), raw))
@@ -123,9 +125,9 @@ class LocalSource:
 
     def _item(self, source: str, raw: bytes) -> Item:
         self.bytes_fetched += len(raw)
-        truncated = len(raw) > self.cap
-        raw = raw[: self.cap]
         header = split_header(raw)
+        truncated = len(raw) > max(self.cap, len(header))
+        raw = raw[: max(self.cap, len(header))]  # the cap cuts the body, never the header
         if not self.prefilter(header):
             return Item(source, header, header_only=True)
         return Item(source, raw, truncated=truncated)
@@ -162,14 +164,15 @@ def _mbox_messages(path: Path, start: int, cap: int) -> Iterator[tuple[int, int,
         offset, pos = start, start
         from_line: bytes | None = None
         lines: list[bytes] = []
-        size, truncated, blank_before = 0, False, True
+        size, truncated, blank_before, in_header = 0, False, True, True
         for line in fh:
             if line.startswith(b"From ") and blank_before:
                 if from_line is not None:
                     yield offset, pos, from_line, _join(lines), truncated
-                offset, from_line, lines, size, truncated = pos, line, [], 0, False
+                offset, from_line, lines, size, truncated, in_header = pos, line, [], 0, False, True
             elif from_line is not None:
-                if size < cap:
+                in_header = in_header and line not in (b"\n", b"\r\n")
+                if size < cap or (in_header and size < HEADER_MAX):  # the cap cuts the body, not the header
                     lines.append(_ESCAPED_FROM.sub(rb"\1", line))
                     size += len(line)
                 else:
@@ -178,6 +181,26 @@ def _mbox_messages(path: Path, start: int, cap: int) -> Iterator[tuple[int, int,
             blank_before = line in (b"\n", b"\r\n")
         if from_line is not None:
             yield offset, pos, from_line, _join(lines), truncated
+
+
+def _read_capped(fh: BinaryIO, cap: int) -> bytes:
+    """The first ``cap`` bytes (+1, to tell a longer file), and the whole header however far past the cap it
+    goes (up to HEADER_MAX): padding the header must not cut off the sender below it."""
+    raw = fh.read(cap + 1)
+    if len(raw) <= cap or _ends_header(raw):
+        return raw
+    chunks, size = [raw], len(raw)
+    while size < HEADER_MAX and (more := fh.read(cap)):
+        seam = chunks[-1][-3:] + more  # a blank line may straddle two reads
+        chunks.append(more)
+        size += len(more)
+        if _ends_header(seam):
+            break
+    return b"".join(chunks)
+
+
+def _ends_header(data: bytes) -> bool:
+    return b"\r\n\r\n" in data or b"\n\n" in data
 
 
 def _join(lines: list[bytes]) -> bytes:
