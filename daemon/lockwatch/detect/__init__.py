@@ -58,8 +58,9 @@ def analyse(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Ana
 def header_prefilter(header_bytes: bytes) -> bool:
     """Cheap first pass on headers only: True unless the message is surely not Amazon-related.
 
-    False only when neither sender, display name, subject nor Reply-To mentions the brand in any
-    disguise and the sender is not on a brand or look-alike domain.
+    False only when the header shows no brand claim in any disguise, no brand or look-alike domain,
+    nothing odd and no account / order / payment / notice wording (``detect.prefilter.triage``).
+    The IMAP source triages itself and first peeks at the start of a body that has wording only.
     """
     from lockwatch.detect.prefilter import looks_relevant
 

@@ -1,8 +1,11 @@
 """Read-only IMAP: TLS with certificate checks, EXAMINE + BODY.PEEK only, UID checkpoints, two-phase fetch.
 
-Phase one fetches the headers (and RFC822.SIZE) of new messages in batches; the prefilter picks the
-ones worth a body, which phase two fetches in batches too. A message over ``max_message_size`` is
-read only up to that many bytes (headers and first parts) and marked truncated. No command used
+Phase one fetches the headers of new messages in batches; the prefilter picks the ones worth a body,
+which phase two fetches in batches too (with RFC822.SIZE, asked for those alone). With the standard
+prefilter a message whose header shows mere account / order / notice wording first gets a peek at the
+start of its body (``BODY.PEEK[TEXT]<0.N>``, a few hundred bytes), which decides whether the rest is read
+(``lockwatch.detect.prefilter``). A message over ``max_message_size`` is read only up to that many
+bytes (headers and first parts) and marked truncated. No command used
 here can change a flag: folders are opened with EXAMINE and bodies read with BODY.PEEK.
 """
 
@@ -39,6 +42,7 @@ HEADER_BATCH = 500  # UIDs per header FETCH
 BODY_BATCH_BYTES = 8 * 1024 * 1024  # bytes of bodies per body FETCH
 BODY_BATCH_COUNT = 100
 HEADER_KEY, SIZE_KEY, BODY_KEY = b"BODY[HEADER]", b"RFC822.SIZE", b"BODY[]"
+PEEK_KEY = b"BODY[TEXT]<0>"
 SPECIAL_USE = ("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash")
 
 # everything a dropped or broken connection can raise
@@ -59,6 +63,7 @@ class ImapSource:
         self.account = account.name
         self.config = account
         self.prefilter = prefilter
+        self._staged = _is_standard(prefilter)  # header triage with a peek at the body's start
         self.bytes_fetched = 0
         self.client = self._connect()
         self._prefix, self._sep = self._namespace()
@@ -205,10 +210,8 @@ class ImapSource:
                 raise SourceError(f"{self.account}: cannot open folder {folder!r} ({server}): "
                                   f"{_describe(exc)}") from None
             raise ConnectionLost(f"{self.account}: connection lost: {_describe(exc)}") from None
-        uidvalidity = _number(info.get(b"UIDVALIDITY"))
-        if uidvalidity is None:  # a checkpoint needs it; without one every pass would read the folder again
-            raise SourceError(f"{self.account}: folder {folder!r}: the server sent no valid UIDVALIDITY")
-        uidnext = _number(info.get(b"UIDNEXT"))
+        uidvalidity = int(info[b"UIDVALIDITY"])
+        uidnext = int(info.get(b"UIDNEXT", 0)) or None
         try:
             if checkpoint and checkpoint.uidvalidity == uidvalidity:
                 after = checkpoint.last_uid
@@ -221,7 +224,7 @@ class ImapSource:
                 uids = self.client.search(["SINCE", since] if since else ["ALL"])
         except CONNECTION_ERRORS as exc:
             raise ConnectionLost(f"{self.account}: connection lost: {_describe(exc)}") from None
-        uids = sorted(u for u in uids if _number(u) is not None)  # a server's nonsense UID is skipped, not stored
+        uids = sorted(uids)
         final = max([after, uids[-1] if uids else 0, (uidnext - 1) if uidnext else 0])
         return FolderRead(folder, len(uids), self._batches(folder, uids, uidvalidity, final))
 
@@ -236,18 +239,27 @@ class ImapSource:
 
     def _fetch(self, folder: str, uids: list[int]) -> list[Item]:
         """Headers of ``uids``, then bodies of the prefilter's picks (capped at max_message_size)."""
+        cap = self.config.max_message_size
         try:
-            heads = self.client.fetch(uids, ["BODY.PEEK[HEADER]", "RFC822.SIZE"])
-            picked = {uid for uid, data in heads.items() if self.prefilter(data.get(HEADER_KEY) or b"")}
-            cap = self.config.max_message_size
-            small = sorted(uid for uid in picked if int(heads[uid].get(SIZE_KEY) or 0) <= cap)
-            large = sorted(picked.difference(small))
-            bodies = self._fetch_bodies(small, heads)
+            heads = self.client.fetch(uids, ["BODY.PEEK[HEADER]"])
+            picked, peeked = self._triage({uid: data.get(HEADER_KEY) or b"" for uid, data in heads.items()})
+            sizes: dict[int, int] = {}
+            bodies: dict[int, tuple[bytes, bool]] = {}
+            if peeked:
+                self._peek(peeked, heads, cap, picked, sizes, bodies)
+            unsized = sorted(picked.difference(sizes, bodies))
+            if unsized:
+                sizes.update((uid, int(data.get(SIZE_KEY) or 0))
+                             for uid, data in self.client.fetch(unsized, ["RFC822.SIZE"]).items())
+            todo = picked.difference(bodies)
+            small = sorted(uid for uid in todo if sizes.get(uid, 0) <= cap)
+            large = sorted(todo.difference(small))
+            bodies.update(self._fetch_bodies(small, sizes))
             if large:
                 key = b"BODY[]<0>"
                 for uid, data in self.client.fetch(large, [f"BODY.PEEK[]<0.{cap}>"]).items():
                     if data.get(key) is not None:
-                        bodies[uid] = (_with_header(heads[uid].get(HEADER_KEY) or b"", data[key]), True)
+                        bodies[uid] = (data[key], True)
         except CONNECTION_ERRORS as exc:
             raise ConnectionLost(f"{self.account}: connection lost while reading {folder!r}: "
                               f"{_describe(exc)}") from None
@@ -264,14 +276,42 @@ class ImapSource:
                 items.append(Item(source, header, truncated=uid in picked, header_only=uid not in picked))
         return items
 
-    def _fetch_bodies(self, uids: list[int], heads: dict) -> dict[int, tuple[bytes, bool]]:
+    def _triage(self, headers: dict[int, bytes]) -> tuple[set[int], list[int]]:
+        """(UIDs whose body is read, UIDs whose body start is peeked at first)."""
+        if not self._staged:
+            return {uid for uid, header in headers.items() if self.prefilter(header)}, []
+        from lockwatch.detect.prefilter import PEEK, READ, triage
+
+        steps = {uid: triage(header) for uid, header in headers.items()}
+        return {uid for uid, step in steps.items() if step == READ}, sorted(u for u, s in steps.items() if s == PEEK)
+
+    def _peek(self, uids: list[int], heads: dict, cap: int, picked: set[int], sizes: dict[int, int],
+              bodies: dict[int, tuple[bytes, bool]]) -> None:
+        """Fetch the first bytes of each body; a whole body is kept, a relevant start is picked."""
+        from lockwatch.detect.prefilter import body_prefix_relevant, peek_size
+
+        by_size: dict[int, list[int]] = {}
+        for uid in uids:
+            by_size.setdefault(peek_size(heads[uid].get(HEADER_KEY) or b""), []).append(uid)
+        for size, group in sorted(by_size.items()):
+            for uid, data in self.client.fetch(group, [f"BODY.PEEK[TEXT]<0.{size}>", "RFC822.SIZE"]).items():
+                header, prefix = heads[uid].get(HEADER_KEY) or b"", data.get(PEEK_KEY)
+                sizes[uid] = int(data.get(SIZE_KEY) or 0)
+                if prefix is not None and len(prefix) < size:  # the whole body: analysed like any other
+                    picked.add(uid)
+                    if len(header) + len(prefix) <= cap:
+                        bodies[uid] = (header + prefix, False)
+                elif prefix is None or body_prefix_relevant(header, prefix):
+                    picked.add(uid)
+
+    def _fetch_bodies(self, uids: list[int], sizes: dict[int, int]) -> dict[int, tuple[bytes, bool]]:
         bodies: dict[int, tuple[bytes, bool]] = {}
         group: list[int] = []
         size = 0
         for uid in [*uids, None]:
             if uid is not None:
                 group.append(uid)
-                size += int(heads[uid].get(SIZE_KEY) or 0)
+                size += sizes.get(uid, 0)
             if group and (uid is None or size >= BODY_BATCH_BYTES or len(group) >= BODY_BATCH_COUNT):
                 for got, data in self.client.fetch(group, ["BODY.PEEK[]"]).items():
                     if data.get(BODY_KEY) is not None:
@@ -280,19 +320,12 @@ class ImapSource:
         return bodies
 
 
-def _with_header(header: bytes, start: bytes) -> bytes:
-    """A capped fetch that ends inside the header is the whole header instead: a header padded past the
-    size cap must not cut off the From, Subject and Authentication-Results that follow the padding."""
-    return start if len(start) > len(header) else header
+def _is_standard(prefilter: Prefilter) -> bool:
+    """The detector's own prefilter, which can triage (skip / peek / read); any other is a plain yes/no."""
+    from lockwatch.detect import header_prefilter
 
+    return prefilter is header_prefilter
 
-def _number(value: object) -> int | None:
-    """A UID, UIDVALIDITY or UIDNEXT as the server sent it: a positive 32-bit number, else None."""
-    try:
-        number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**32 else None
 
 
 def _describe(exc: BaseException) -> str:
