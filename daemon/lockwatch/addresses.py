@@ -141,8 +141,8 @@ def parse_mailbox_list(value: str) -> list[Mailbox]:
         elif ch == " ":
             current.words.append(" ")
             i += 1
-        else:
-            j = i
+        else:  # an atom (a ":" that opens no group is part of it)
+            j = i + 1
             while j < n and text[j] not in '"(<:,; ':
                 j += 1
             current.words.append(text[i:j])

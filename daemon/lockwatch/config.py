@@ -272,7 +272,7 @@ class Notify:
 class Detect:
     authserv_ids: tuple[str, ...] = _key(_str_list, ())
     trusted_forwarders: tuple[str, ...] = _key(_str_list, ())
-    dkim_verify: bool = _key(_bool, False)
+    dkim_verify: bool = _key(_bool, True)
     dns_servers: tuple[str, ...] = _key(_str_list, ())
     dns_port: int = _key(_int(1, 65535), 53)
     dns_timeout: float = _key(_seconds, 1.0)

@@ -16,6 +16,7 @@ import re
 from email.message import Message
 
 from lockwatch import japanese
+from lockwatch.addresses import parse_from, parse_mailbox, parse_mailbox_list
 from lockwatch.headers import decode_words
 from lockwatch.htmllinks import extract_html
 from lockwatch.model import Link, Mail
@@ -73,10 +74,13 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
             if "\ufffd" in value or any("\udc80" <= ch <= "\udcff" for ch in value):
                 value = _raw_header(raw, key) or value  # unencoded 8-bit header: decode it ourselves
             mail.headers[key] = value
-    name, addr = email.utils.parseaddr(mail.headers.get("from", ""))
-    mail.from_name, mail.from_addr = name.strip(), addr.strip().lower()
-    mail.reply_to = [a.lower() for _, a in email.utils.getaddresses([mail.headers.get("reply-to", "")]) if a]
-    mail.return_path = email.utils.parseaddr(mail.headers.get("return-path", ""))[1].lower()
+    # addresses are parsed before encoded words are decoded: a decoded word may hide "<addr>"
+    sender = parse_from(_raw_values(msg, "From", raw))
+    mail.from_name, mail.from_addr = sender.name, sender.address
+    mail.from_candidates, mail.from_problems = sender.candidates, sender.problems
+    mail.sender_addr = next((parse_mailbox(v)[1] for v in _raw_values(msg, "Sender", raw)), "")
+    mail.reply_to = [b.address for v in _raw_values(msg, "Reply-To", raw) for b in parse_mailbox_list(v) if b.address]
+    mail.return_path = next((parse_mailbox(v)[1] for v in _raw_values(msg, "Return-Path", raw)), "")
     mail.to = [a.lower() for _, a in email.utils.getaddresses([mail.headers.get("to", "")]) if a]
     mail.subject = mail.headers.get("subject", "")
     mail.message_id = mail.headers.get("message-id", "").strip()
@@ -96,6 +100,30 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
 def _headers_only(raw: bytes) -> Message:
     """The header block alone (the body is not parsed, so no MIME tree can be too deep)."""
     return email.parser.BytesParser().parsebytes(raw, headersonly=True)
+
+
+def _raw_values(msg: Message, name: str, raw: bytes) -> list[str]:
+    """Every value of a header, unfolded, encoded words left as they are; 8-bit bytes decoded (UTF-8, CP932, EUC-JP)."""
+    values = []
+    raws: list[str] | None = None
+    for index, value in enumerate(msg.get_all(name, [])):
+        text = str(value)
+        if "\ufffd" in text or any("\udc80" <= ch <= "\udcff" for ch in text):
+            # unencoded 8-bit header (the stdlib hands it over as U+FFFD or surrogates): read the bytes
+            raws = _raw_header_values(raw, name) if raws is None else raws
+            if index < len(raws):
+                text = raws[index]
+            elif any("\udc80" <= ch <= "\udcff" for ch in text):
+                text = decode_body(text.encode("utf-8", "surrogateescape"), None)
+        values.append(_unfold(text))
+    return values
+
+
+def _raw_header_values(raw: bytes, name: str) -> list[str]:
+    """Every value of a header straight from the raw bytes, 8-bit text decoded, encoded words kept."""
+    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    pattern = rb"(?im)^" + re.escape(name.encode()) + rb"[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)"
+    return [decode_body(m.group(1), None) for m in re.finditer(pattern, head)]
 
 
 def _header_text(value: object) -> str:

@@ -24,7 +24,10 @@ class Mail:
 
     message_id: str = ""
     from_name: str = ""
-    from_addr: str = ""
+    from_addr: str = ""  # the first From mailbox's address (see from_candidates when ambiguous)
+    from_candidates: list[str] = field(default_factory=list)  # every address a reader may take as the sender
+    from_problems: list[str] = field(default_factory=list)  # why the From is ambiguous (lockwatch.addresses)
+    sender_addr: str = ""  # the Sender header's address, "" if none
     reply_to: list[str] = field(default_factory=list)
     return_path: str = ""
     to: list[str] = field(default_factory=list)
@@ -97,3 +100,4 @@ class Analysis:
     security_event: str | None = None  # password_changed, email_changed, 2sv_off, sign_in, otp, ...
     lock_event: str | None = None  # lock | hold | reinstated
     parse_error: str | None = None
+    verified: bool = False  # genuine and proven (aligned DMARC/DKIM): only such mail counts as Amazon's word

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 class DetectOptions:
     authserv_ids: tuple[str, ...] = ()  # trusted Authentication-Results ids; empty = the topmost header
     trusted_forwarders: tuple[str, ...] = ()  # ARC sealers whose ARC-Authentication-Results count
-    dkim_verify: bool = False
+    dkim_verify: bool = True  # genuine Amazon mail is always signed: a verified aligned signature is proof
     dns_servers: tuple[str, ...] = ()
     dns_port: int = 53
     dns_timeout: float = 1.0
