@@ -142,7 +142,7 @@ def test_encoded_and_raw_8bit_headers_are_decoded_before_judging() -> None:
     head("Alice <alice@example.org>", "Dinner on Friday?", "From: Bob <bob@example.org>"),
     head("alice@example.org, bob@example.org", "Dinner on Friday?"),
     head("help@bank.example <alice@example.org>", "Dinner on Friday?"),
-    head("=?utf-8?q?Alice?= <alice@example.org>", "Dinner on Friday?"),
+    head("=?utf-8?q?help=40bank.example?= <alice@example.org>", "Dinner on Friday?"),
     head("Alice <alice@amaz0n-jp.top>", "Dinner on Friday?"),
     head("Alice <alice@mail.amazon-secure.example>", "Dinner on Friday?"),
     head("Alice <amazon.support@example.org>", "Dinner on Friday?"),
@@ -164,7 +164,7 @@ def test_encoded_and_raw_8bit_headers_are_decoded_before_judging() -> None:
          "Authentication-Results: mx.example.test; dmarc=pass header.from=amazon.co.jp"),
     head("Alice <alice@example.org>", "Dinner on Friday?", "Message-ID: <x1@arnazon.co.jp>"),
     head("Alice <alice@example.org>", "Dinner on Friday?" + " " * 3000 + "Amazon"),
-], ids=["no From", "two From headers", "two addresses", "@ in the display name", "encoded-word From",
+], ids=["no From", "two From headers", "two addresses", "@ in the display name", "encoded word hiding an address",
         "look-alike domain", "brand label in the domain", "brand in the local part", "brand domain",
         "brand Reply-To", "look-alike Return-Path", "invisible character in a word", "no address",
         "two Subject headers", "two Content-Type headers", "a line that is no field", "IP address domain",
@@ -179,6 +179,7 @@ def test_odd_headers_get_the_body_read(header: bytes) -> None:
     ("Alice <alice@example.org>", "Dinner on Friday?"),
     ("Bob <bob@mail.example>", "Photos from the weekend"),
     ("母 <haha@family.example.jp>", "今夜の夕食"),
+    ("=?utf-8?b?5bGx55SwIOiKseWtkA==?= <hanako@family.example.jp>", "今夜の夕食"),  # an encoded name alone is not odd
     ("Python Weekly <news@pythonweekly.example>", "Issue 612: generators"),
     ('"Carol Smith" <carol@uni.example.edu>', "Re: draft of chapter 3"),
     ("Ordinary Name <ordinary@example.com>", "Bordeaux trip"),  # "order" inside a word is no order

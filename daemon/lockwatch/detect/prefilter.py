@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from lockwatch.addresses import parse_from
 from lockwatch.detect.domains import domain_in, fold, label_skeleton, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sender import lookalike_reason
@@ -176,17 +177,28 @@ def _ascii(value: bytes) -> str:
     return re.sub(rb"\r?\n", b"", value).decode("ascii", "replace").strip()
 
 
-def _odd_from(raw: list[bytes], value: str) -> tuple[str, str] | None:
-    """(display name, address) of a plain From; None when it is odd in a way phishers use."""
-    if len(raw) != 1 or b"=?" in raw[0] or fold(value).count("@") != 1:
-        return None  # no From, several, encoded words, no address, or an @ in the display name
-    simple = _SIMPLE_FROM.match(value.strip())
-    if simple:
-        return simple["name"] or "", (simple["addr"] or simple["bare"]).lower()
-    found = [(n, a) for n, a in email.utils.getaddresses([value]) if a]
-    if len(found) != 1 or "@" not in found[0][1]:
+def _raw_text(value: bytes) -> str:
+    """A header value unfolded, 8-bit text decoded, encoded words kept (addresses are parsed before decoding)."""
+    from lockwatch.message import decode_body
+
+    value = re.sub(rb"\r?\n", b"", value).strip()
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_body(value, None)
+
+
+def _odd_from(raw: list[bytes]) -> tuple[str, str] | None:
+    """(display name, address) of a plain From; None when it is odd in a way phishers use.
+
+    The same strict parse as the full analysis (``lockwatch.addresses``): no From or several, several
+    addresses, a group, an address in the display name (also one hidden in an encoded word), no address.
+    An encoded-word name on its own is not odd: most Japanese names are written so.
+    """
+    identity = parse_from([_raw_text(v) for v in raw])
+    if identity.ambiguous or "@" not in identity.address:
         return None
-    return found[0][0], found[0][1].lower()
+    return identity.name, identity.address
 
 
 @functools.lru_cache(maxsize=65536)
@@ -228,7 +240,7 @@ def triage(header: bytes) -> Step:
     if any(len(value) > MAX_FIELD for value in fields.values()):
         return READ  # padding that pushes the telling part out of sight
     sender, subject = fields.get("from", ""), fields.get("subject", "")
-    plain = _odd_from(raw.get("from", []), sender)
+    plain = _odd_from(raw.get("from", []))
     if plain is None or not _ADDRESS.fullmatch(plain[1]) or _ZERO_WIDTH.search(sender):
         return READ
     local, _, domain = plain[1].partition("@")
