@@ -9,7 +9,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 python_env() {
   if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV" 2>/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-venv; python3 -m venv "$VENV"; }
+    python3 -m venv "$VENV" 2>/dev/null || { $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-venv; python3 -m venv "$VENV"; }
   fi
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[test]"
 }
@@ -21,8 +21,8 @@ system_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v setpriv >/dev/null || missing+=(util-linux)
   if [ ${#missing[@]} -gt 0 ]; then
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
