@@ -27,10 +27,15 @@ def notify_section(*urls: str) -> str:
     return f'\n[schedule]\ninterval = "10m"\nidle = true\n\n[notify]\nurls = [{quoted}]\nlanguage = "en"\n'
 
 
+def _peek(state: Path) -> sqlite3.Connection:
+    """A read-only look at the daemon's state that never creates the file (a test-made file would be 0644)."""
+    return sqlite3.connect(f"{state.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+
+
 def stored(state: Path) -> int:
     """How many messages the state has recorded (0 while it cannot be read)."""
     try:
-        with sqlite3.connect(state, timeout=5) as db:
+        with _peek(state) as db:
             return int(db.execute("SELECT COUNT(*) FROM messages").fetchone()[0])
     except sqlite3.Error:
         return 0
@@ -38,7 +43,7 @@ def stored(state: Path) -> int:
 
 def idle_on(state: Path, folders: list[str]) -> bool:
     try:
-        with sqlite3.connect(state, timeout=5) as db:
+        with _peek(state) as db:
             rows = db.execute("SELECT folder FROM checkpoints WHERE mode = 'idle' AND last_check IS NOT NULL")
             return set(folders) <= {r[0] for r in rows}
     except sqlite3.Error:
