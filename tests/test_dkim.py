@@ -23,7 +23,7 @@ def _keypair(tmp: Path) -> tuple[bytes, str]:
     return key.read_bytes(), base64.b64encode(der).decode()
 
 
-def _signed_order(private_key: bytes) -> bytes:
+def _signed_order(private_key: bytes, domain: bytes = b"amazon.co.jp") -> bytes:
     msg = EmailMessage()
     msg["From"] = '"Amazon.co.jp" <auto-confirm@amazon.co.jp>'
     msg["To"] = "taro@home.example"
@@ -33,7 +33,7 @@ def _signed_order(private_key: bytes) -> bytes:
     msg.set_content("ご注文ありがとうございます。\n注文番号 250-1234567-7654321\n注文合計: ￥980\n"
                     "https://www.amazon.co.jp/gp/css/order-history\n")
     raw = msg.as_bytes().replace(b"\n", b"\r\n")
-    signature = dkim.sign(raw, b"lwtest", b"amazon.co.jp", private_key,
+    signature = dkim.sign(raw, b"lwtest", domain, private_key,
                           include_headers=[b"from", b"subject", b"date", b"message-id", b"to"])
     return signature + raw
 
@@ -51,8 +51,9 @@ def test_valid_signature_proves_the_sender(signed):
     server, raw = signed
     options = DetectOptions(dkim_verify=True, dns_servers=("127.0.0.1",), dns_port=server.port, dns_timeout=1.0)
     _, analysis = analyse_bytes(raw, options=options)
-    assert analysis.verdict == "genuine"
+    assert analysis.verdict == "genuine" and analysis.verified
     assert any(r.code == "auth.pass" for r in analysis.reasons)
+    assert analysis.order is not None  # proven: it counts for the takeover rules
 
 
 def test_tampered_mail_is_not_proven(signed):
@@ -61,6 +62,7 @@ def test_tampered_mail_is_not_proven(signed):
     options = DetectOptions(dkim_verify=True, dns_servers=("127.0.0.1",), dns_port=server.port, dns_timeout=1.0)
     _, analysis = analyse_bytes(tampered, options=options)
     assert not any(r.code == "auth.pass" for r in analysis.reasons)
+    assert not analysis.verified
 
 
 def test_unreachable_dns_costs_bounded_time(signed):
@@ -70,5 +72,18 @@ def test_unreachable_dns_costs_bounded_time(signed):
     start = time.monotonic()
     _, analysis = analyse_bytes(raw.replace(b"Message-ID: <dkim-test", b"Message-ID: <dkim-test2"), options=options)
     assert time.monotonic() - start < 3
-    assert analysis.verdict == "genuine"  # an Amazon domain with nothing against it
+    assert analysis.verdict == "genuine"  # an Amazon domain with nothing against it ...
     assert not any(r.code == "auth.pass" for r in analysis.reasons)
+    assert not analysis.verified and "auth.unverified" in {r.code for r in analysis.reasons}  # ... but unproven
+
+
+def test_a_valid_signature_of_another_domain_proves_nothing_for_amazon(tmp_path):
+    private, public = _keypair(tmp_path)
+    server = DnsServer(tmp_path, {"lwtest._domainkey.evil-shop.example": f"v=DKIM1; k=rsa; p={public}"})
+    try:
+        raw = _signed_order(private, domain=b"evil-shop.example")
+        options = DetectOptions(dkim_verify=True, dns_servers=("127.0.0.1",), dns_port=server.port, dns_timeout=1.0)
+        _, analysis = analyse_bytes(raw, options=options)
+    finally:
+        server.stop()
+    assert not analysis.verified and not any(r.code == "auth.pass" for r in analysis.reasons)
