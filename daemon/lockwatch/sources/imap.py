@@ -210,8 +210,10 @@ class ImapSource:
                 raise SourceError(f"{self.account}: cannot open folder {folder!r} ({server}): "
                                   f"{_describe(exc)}") from None
             raise ConnectionLost(f"{self.account}: connection lost: {_describe(exc)}") from None
-        uidvalidity = int(info[b"UIDVALIDITY"])
-        uidnext = int(info.get(b"UIDNEXT", 0)) or None
+        uidvalidity = _number(info.get(b"UIDVALIDITY"))
+        if uidvalidity is None:  # a checkpoint needs it; without one every pass would read the folder again
+            raise SourceError(f"{self.account}: folder {folder!r}: the server sent no valid UIDVALIDITY")
+        uidnext = _number(info.get(b"UIDNEXT"))
         try:
             if checkpoint and checkpoint.uidvalidity == uidvalidity:
                 after = checkpoint.last_uid
@@ -224,7 +226,7 @@ class ImapSource:
                 uids = self.client.search(["SINCE", since] if since else ["ALL"])
         except CONNECTION_ERRORS as exc:
             raise ConnectionLost(f"{self.account}: connection lost: {_describe(exc)}") from None
-        uids = sorted(uids)
+        uids = sorted(u for u in uids if _number(u) is not None)  # a server's nonsense UID is skipped, not stored
         final = max([after, uids[-1] if uids else 0, (uidnext - 1) if uidnext else 0])
         return FolderRead(folder, len(uids), self._batches(folder, uids, uidvalidity, final))
 
@@ -259,7 +261,7 @@ class ImapSource:
                 key = b"BODY[]<0>"
                 for uid, data in self.client.fetch(large, [f"BODY.PEEK[]<0.{cap}>"]).items():
                     if data.get(key) is not None:
-                        bodies[uid] = (data[key], True)
+                        bodies[uid] = (_with_header(heads[uid].get(HEADER_KEY) or b"", data[key]), True)
         except CONNECTION_ERRORS as exc:
             raise ConnectionLost(f"{self.account}: connection lost while reading {folder!r}: "
                               f"{_describe(exc)}") from None
@@ -326,6 +328,20 @@ def _is_standard(prefilter: Prefilter) -> bool:
 
     return prefilter is header_prefilter
 
+
+def _with_header(header: bytes, start: bytes) -> bytes:
+    """A capped fetch that ends inside the header is the whole header instead: a header padded past the
+    size cap must not cut off the From, Subject and Authentication-Results that follow the padding."""
+    return start if len(start) > len(header) else header
+
+
+def _number(value: object) -> int | None:
+    """A UID, UIDVALIDITY or UIDNEXT as the server sent it: a positive 32-bit number, else None."""
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**32 else None
 
 
 def _describe(exc: BaseException) -> str:
