@@ -21,6 +21,14 @@ _TAG = re.compile(r"(?is)<(area|form|img)\b([^>]*)>")
 _ATTR = re.compile(r"""(?is)\b(href|src|action|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _BLOCK = re.compile(r"(?i)<(?:br|p|div|tr|li|table|h[1-6]|td)\b[^>]*>")
 _ANY_TAG = re.compile(r"(?s)<[^>]*>")
+# inline elements break no word: "Ama<span>zon</span>" reads "Amazon"
+_INLINE_TAG = re.compile(r"(?i)</?(?:span|b|i|u|s|em|strong|font|small|big|sub|sup|mark|wbr|abbr|code|tt|bdi|bdo|ins|del"
+                         r"|label|q|cite|a|o:p)\b[^>]*>")
+# an element a reader never sees: its text must not split or pad a word either
+_MAYBE_INVISIBLE = re.compile(r"(?i)<(span|font|div|b|i|u|s|em|strong|small|p|td|a|label)\b([^>]{0,2000})")
+_INVISIBLE_STYLE = re.compile(r"""(?i)\bstyle\s*=\s*["']?[^"'>]*?(?:display\s*:\s*none|visibility\s*:\s*hidden"""
+                              r"""|(?:font-size|opacity)\s*:\s*0(?:\.0*)?(?:px|pt|em|%)?\s*(?:[;"'>]|$))""")
+_IMG_ALT = re.compile(r"""(?is)<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""")
 _IMG_IN = re.compile(r"(?is)<img\b([^>]*)>")
 
 
@@ -58,8 +66,30 @@ def _drop_hidden(markup: str) -> str:
             out.append(markup[pos:m.end()])
             pos = m.end()
             continue
-        out.append(markup[pos:m.start()] + " ")
+        out.append(markup[pos:m.start()] + ("" if tag == "!--" else " "))
         pos = end
+    out.append(markup[pos:])
+    return "".join(out)
+
+
+def _drop_invisible(markup: str) -> str:
+    """Elements styled invisible (display:none, font-size:0, ...) dropped up to their closing tag; linear."""
+    out: list[str] = []
+    pos = 0
+    lower = markup.lower()  # same length and offsets as markup: tag names are ASCII
+    if len(lower) != len(markup):
+        return markup
+    while m := _MAYBE_INVISIBLE.search(markup, pos):
+        if not _INVISIBLE_STYLE.search(m[2]):
+            out.append(markup[pos:m.end()])
+            pos = m.end()
+            continue
+        close = lower.find(f"</{m[1].lower()}", m.end())
+        if close < 0:
+            break
+        gt = markup.find(">", close)
+        out.append(markup[pos:m.start()])
+        pos = gt + 1 if gt >= 0 else len(markup)
     out.append(markup[pos:])
     return "".join(out)
 
@@ -115,6 +145,8 @@ def extract_html(markup: str) -> tuple[str, list[Link], list[str]]:
             links.append(Link(url=attrs["action"], origin="form"))
         if len(images) + len(links) >= 2 * MAX_ITEMS:
             break
-    text = html.unescape(_ANY_TAG.sub(" ", _BLOCK.sub("\n", markup)))
+    # an image's alt text is what a reader sees when images are blocked (as most mail apps do by default)
+    shown = _IMG_ALT.sub(lambda m: f" {m[1] or m[2] or m[3] or ''} ", _drop_invisible(markup))
+    text = html.unescape(_ANY_TAG.sub(" ", _INLINE_TAG.sub("", _BLOCK.sub("\n", shown))))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line), links, images

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
-from lockwatch.detect.domains import fold, label_skeleton, letters_skeleton, skeleton
+from lockwatch.detect.domains import edit_distance, fold, label_skeleton, letters_skeleton, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Mail
 
@@ -24,8 +26,23 @@ class BrandClaim:
         return self.in_display_name or self.in_address
 
 
+_RTL_RUN = re.compile("\u202e([^\u202c\n]*)")  # right-to-left override: "\u202enozamA" is shown as "Amazon"
+
+
+def brand_haystack(text: str) -> str:
+    """``text`` as the brand detectors read it: the look-alike skeleton, multi-letter look-alikes folded
+    (rn → m: "Arnazon") and right-to-left overridden runs turned round."""
+    if "\u202e" in text:
+        text += "\n" + "\n".join(m[1][::-1] for m in _RTL_RUN.finditer(text[:200_000]))
+    folded = skeleton(text)
+    sequences = folded
+    for seq, repl in knowledge().confusable_sequences.items():
+        sequences = sequences.replace(seq, repl)
+    return folded if sequences == folded else f"{folded}\n{sequences}"
+
+
 def names_brand(text: str) -> bool:
-    return bool(text) and bool(knowledge().brand_text.search(skeleton(text)))
+    return bool(text) and bool(knowledge().brand_text.search(brand_haystack(text)))
 
 
 def plainly_names_brand(text: str) -> bool:
@@ -34,10 +51,23 @@ def plainly_names_brand(text: str) -> bool:
     return any(word in folded for word in knowledge().brand_words)
 
 
-def _obfuscated(text: str) -> bool:
+_WORD = re.compile(r"[^\W\d_]{5,8}")
+
+
+def typo_of_brand(name: str) -> str:
+    """A word of a display name one typo away from the brand ("Amaozn", "Amason"), or ""."""
+    for word in _WORD.findall(skeleton(name)[:300]):
+        if word.isascii() and any(0 < edit_distance(word, brand, 1) <= 1 for brand in knowledge().brand_typo_words):
+            return word
+    return ""
+
+
+def _obfuscated(text: str, *, width_folded: bool = False) -> bool:
+    """The brand is there only in disguise; ``width_folded``: full-width and half-width forms are no
+    disguise (Japanese body text writes Ａｍａｚｏｎ and ｱﾏｿﾞﾝ plainly)."""
     if not names_brand(text):
         return False
-    raw = text.casefold()
+    raw = unicodedata.normalize("NFKC", text).casefold() if width_folded else text.casefold()
     return not any(word in raw for word in knowledge().brand_words)
 
 
@@ -67,8 +97,10 @@ def brand_claim(mail: Mail, addresses: list[str] | None = None) -> BrandClaim:
             lbl in label_skeleton(part) for part in domain.split(".") for lbl in k.brand_labels)
 
     in_address = any(brand_in(a) for a in (addresses or [mail.from_addr])[:20])
-    obfuscated = "display name" if _obfuscated(mail.from_name) else "subject" if _obfuscated(mail.subject) else ""
     body = mail.text[:20000]
+    obfuscated = ("display name" if _obfuscated(mail.from_name) or typo_of_brand(mail.from_name)
+                  else "subject" if _obfuscated(mail.subject)
+                  else "body" if _obfuscated(body, width_folded=True) else "")
     return BrandClaim(
         in_display_name=names_brand(mail.from_name),
         in_address=in_address,

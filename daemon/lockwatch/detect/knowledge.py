@@ -36,9 +36,11 @@ class Knowledge:
     user_content_domains: frozenset[str]
     partner_domains: frozenset[str]
     brand_words: tuple[str, ...]
+    brand_typo_words: tuple[str, ...]
     brand_labels: tuple[str, ...]
     brand_text: re.Pattern[str]
     speaks_as: re.Pattern[str]  # wording only the brand itself writes (greeting, signature, footer)
+    mentions: re.Pattern[str]  # wording of a third party writing about the brand (warning, merchant, carrier)
     brand_phones: frozenset[str]  # the brand's own numbers, digits only (national form)
     logo_image: re.Pattern[str]
     kind_rules: tuple[KindRule, ...]
@@ -82,8 +84,9 @@ def _pattern_form(word: str) -> str:
 def _brand_text_pattern(words: list[str]) -> re.Pattern[str]:
     """Brand words, folded like the text they are matched on, with up to two separators between letters
     ("A m a z o n", "ア・マ・ゾ・ン")."""
+    # a long-vowel mark or a middle dot between kana is a separator too (アマーゾン, ア・マ・ゾ・ン)
     alternatives = list(dict.fromkeys(
-        r"[\W_]{0,2}".join(re.escape(ch) for ch in _pattern_form(word)) for word in words))
+        r"[\W_ーｰ・･〜~]{0,2}".join(re.escape(ch) for ch in _pattern_form(word)) for word in words))
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
@@ -107,9 +110,11 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         user_content_domains=frozenset(domains["user_content"]),
         partner_domains=frozenset(domains["partners"]),
         brand_words=tuple(b["brand_words"]),
+        brand_typo_words=tuple(b.get("brand_typo_words", [])),
         brand_labels=tuple(b["brand_labels"]),
         brand_text=_brand_text_pattern(b["brand_words"]),
         speaks_as=re.compile("|".join(f"(?:{p})" for p in b["voice"]["speaks_as"]), re.MULTILINE),
+        mentions=re.compile("|".join(f"(?:{p})" for p in b["voice"]["mentions"])),
         brand_phones=frozenset(_digits(n) for n in b["help"]["jp_phones"] + b["help"]["en_phones"]
                                + b["help"].get("other_phones", [])),
         logo_image=re.compile(domains["logo_image_pattern"]),

@@ -17,7 +17,7 @@ import copy
 from lockwatch.detect import DetectOptions
 from lockwatch.detect.auth import AuthVerdict, trusted_results
 from lockwatch.detect.brand import brand_claim
-from lockwatch.detect.domains import domain_in, fold, registered_domain
+from lockwatch.detect.domains import domain_in, fold, letters_skeleton, registered_domain
 from lockwatch.detect.kinds import classify, extract_order, malformed_order_numbers
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.links import examine_links
@@ -54,9 +54,14 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     speaks_as = bool(claim.speaks_as) and not owned_from  # talks as Amazon from a domain Amazon does not own
     strong_claim = (claim.strong or facts.is_brand or bool(facts.lookalike) or bool(claim.obfuscated)
                     or speaks_as or (identity.ambiguous and brand_candidate))
-    mention_claim = (claim.in_subject or claim.in_body) and (lure_hit or link_claim or claim.logo)
-    if mention_claim and not strong_claim and _speaks_for_itself(mail, findings, auth):
-        mention_claim = False  # an authenticated third party writing about Amazon, linking only to itself
+    mentioned = claim.in_subject or claim.in_body
+    # an Amazon logo is a mention too (an image-only mail): together with lure wording it is a claim
+    mention_claim = (mentioned and (lure_hit or link_claim or claim.logo)) or (claim.logo and lure_hit)
+    # an authenticated third party writing about Amazon and linking only to itself (a bank's warning, a card
+    # issuer's purchase notice) is no imitation; with lure wording it must also read like a third party
+    if mention_claim and not strong_claim and _speaks_for_itself(mail, findings, auth) and (
+            not lure_hit or k.mentions.search(letters_skeleton(mail.subject + "\n" + mail.text[:20_000]))):
+        mention_claim = False
     amazon_like = strong_claim or mention_claim
     if not amazon_like:
         return Analysis(amazon_like=False, verdict="not_amazon", kind=None, score=0, reasons=[],
