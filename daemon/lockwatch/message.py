@@ -13,6 +13,7 @@ import email.errors
 import email.parser
 import email.utils
 import re
+import unicodedata
 from email.message import Message
 
 from lockwatch import japanese
@@ -185,8 +186,7 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
         links.extend(html_links)
     if not mail.text:
         mail.text = html_text
-    links.extend(Link(url=m.group(0).rstrip(".,;:!?"), origin="text")
-                 for m in URL_IN_TEXT.finditer(mail.text))
+    links.extend(Link(url=url, origin="text") for url in text_urls(mail.text))
     seen: set[tuple[str, str, str]] = set()
     for link in links:
         key = (link.url, link.shown, link.origin)
@@ -196,6 +196,23 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
             if len(mail.links) >= MAX_LINKS:
                 mail.defects.append("TooManyLinks")
                 break
+
+
+# a host with a path written without a scheme ("acct-service.jp/verify"): readers type it in
+BARE_URL_IN_TEXT = re.compile(r"(?i)(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+[a-z]{2,24}/[^\s<>\"'()\[\]{}]*")
+_REFANG = (("hxxp", "http"), ("[.]", "."), ("(.)", "."), ("[:]", ":"), ("[://]", "://"))
+
+
+def text_urls(text: str) -> list[str]:
+    """The URLs a reader can follow or type from plain text: also full-width, defanged or scheme-less ones."""
+    text = unicodedata.normalize("NFKC", text[:MAX_TEXT_CHARS])
+    if "hxxp" in text.lower() or "[.]" in text:
+        for old, new in _REFANG:
+            text = re.sub(re.escape(old), new, text, flags=re.IGNORECASE)
+    urls = [m.group(0).rstrip(".,;:!?") for m in URL_IN_TEXT.finditer(text)]
+    scanned = URL_IN_TEXT.sub(" ", text)
+    urls += ["http://" + m.group(0).rstrip(".,;:!?") for m in BARE_URL_IN_TEXT.finditer(scanned)]
+    return urls[:MAX_LINKS]
 
 
 def decode_body(payload: bytes, charset: str | None, *, partial: bool = False) -> str:

@@ -50,6 +50,7 @@ class Knowledge:
     currencies: dict[str, str]
     lures: dict[str, re.Pattern[str]]
     phone: re.Pattern[str]
+    not_phone_labels: tuple[str, ...]
     call_us: re.Pattern[str]
     shorteners: frozenset[str]
     redirectors: tuple[str, ...]
@@ -127,7 +128,8 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         # lure patterns are written in lower case and matched on case-folded text: no IGNORECASE,
         # which would make them several times slower
         lures={family: _compile(patterns, 0) for family, patterns in s["lures"].items()},
-        phone=re.compile(s["phones"]["pattern"]),
+        phone=re.compile("|".join(f"(?:{p})" for p in s["phones"]["patterns"])),
+        not_phone_labels=tuple(s["phones"]["not_phone_labels"]),
         call_us=re.compile("|".join(s["call_us"]["patterns"])),
         shorteners=frozenset(s["hosts"]["shorteners"]),
         redirectors=tuple(s["hosts"]["redirectors"]),

@@ -213,6 +213,24 @@ def _judge(link: Link) -> tuple[str, str, list[tuple[str, str]], str]:
     return outer, worst, found, target.redirect
 
 
+_PARAM_URL = re.compile(r"(?i)(?:^|[&;?])[a-z_.\-]{0,24}=((?:https?(?::|%3a)|www\.|%2f%2f|//)[^&;#]*)")
+
+
+def _redirects_away(url: str) -> str:
+    """The host an Amazon link's query forwards to when it is not Amazon's or a partner's, else ""."""
+    if "?" not in url:
+        return ""
+    k = knowledge()
+    for m in _PARAM_URL.finditer(url.split("?", 1)[1][:4000]):
+        target = unquote(unquote(m[1]))
+        if target.startswith("//"):
+            target = "https:" + target
+        host = url_host(target)[0]
+        if host and not domain_in(host, k.link_domains | k.partner_domains):
+            return host
+    return ""
+
+
 def _judge_target(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
     """(host, verdict, [(reason code, detail)]) for one link that is not (or no longer) wrapped."""
     k = knowledge()
@@ -243,6 +261,9 @@ def _judge_target(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
         verdict = "redirector"
     elif not domain_in(host, k.link_domains) and _EMBEDDED_URL.search(url.split("?", 1)[-1] if "?" in url else ""):
         found.append(("link.embedded_url", f"{host} forwards to another address hidden in the link"))
+        verdict = "redirector"
+    elif (away := _redirects_away(url)):  # Amazon's own redirect (gp/r.html?U=, openid.return_to=) abused
+        found.append(("link.embedded_url", f"{host} forwards to {defang(away)}, which is not Amazon"))
         verdict = "redirector"
     elif domain_in(host, k.shorteners):
         found.append(("link.shortener", f"{host} is a URL shortener that hides the real target"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from lockwatch.detect.domains import fold
 from lockwatch.detect.knowledge import knowledge
-from lockwatch.model import Mail, Reason
+from lockwatch.model import Link, Mail, Reason
 
 LURE_WINDOW = 8_000  # lures sit near the top; scanning all of a long mail costs more than it finds
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -53,6 +54,35 @@ def _first_meant(pattern: re.Pattern[str], negation: re.Pattern[str] | None, tex
     return None
 
 
-def callback_numbers(folded_text: str) -> list[str]:
-    """Phone numbers written in the mail (a 'call us to cancel' scam gives one)."""
-    return list(dict.fromkeys(m.group(1) for m in knowledge().phone.finditer(folded_text)))[:5]
+_NUMBER_CHARS = "〇一二三四五六七八九０-９0-9"
+_KANJI_NUMBER = re.compile(f"[{_NUMBER_CHARS}][{_NUMBER_CHARS}\\s‐‑‒–—―−ー－﹣ｰ()（）-]{{7,}}[{_NUMBER_CHARS}]")
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_DASH_BETWEEN_DIGITS = re.compile("(?<=[\\d)])[‐‑‒–—―−ー－﹣ｰ](?=[\\d(])")
+PHONE_WINDOW = 40_000
+
+
+def plain_numbers(text: str) -> str:
+    """Kanji digits in number-like runs made digits, and every dash between digits a hyphen."""
+    if any(ch in text for ch in "〇一二三四五六七八九"):
+        text = _KANJI_NUMBER.sub(lambda m: m[0].translate(_KANJI_DIGITS) if sum(
+            ch in "〇一二三四五六七八九" for ch in m[0]) >= 4 or not m[0].isascii() else m[0], text)
+    return _DASH_BETWEEN_DIGITS.sub("-", text)
+
+
+def callback_numbers(folded_text: str, links: list[Link] | tuple[Link, ...] = ()) -> list[str]:
+    """Phone numbers written in the mail or linked as ``tel:`` (a 'call us to cancel' scam gives one)."""
+    k = knowledge()
+    text = plain_numbers(folded_text[:PHONE_WINDOW])
+    found: list[str] = []
+    for m in k.phone.finditer(text):
+        number = next(g for g in m.groups() if g)
+        before = text[max(0, m.start() - 14):m.start()]
+        if any(label in before for label in k.not_phone_labels):
+            continue
+        digits = re.sub(r"\D", "", number)
+        national = "0" + digits[2:] if number.lstrip().startswith("+81") else digits
+        if national.startswith("0") and not 10 <= len(national) <= 11:
+            continue
+        found.append(number.strip())
+    found += [unquote(link.url[4:]).strip() for link in links[:500] if link.url.lower().startswith("tel:")]
+    return list(dict.fromkeys(found))[:5]

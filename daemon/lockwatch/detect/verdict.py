@@ -79,7 +79,7 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         reasons.append(Reason("sender.speaks_as_brand",
                               f"talks as Amazon about your account, but comes from {facts.registered or '(no domain)'}",
                               k.weight("sender.speaks_as_brand")))
-    phones = [p for p in callback_numbers(folded_text) if not k.is_brand_phone(p)]
+    phones = [p for p in callback_numbers(folded_text, mail.links) if not k.is_brand_phone(p)]
     if facts.proven:
         if phones:  # genuine mail abused: a gift-card message, a seller's text, a name stuffed with a number
             reasons.append(Reason("body.foreign_phone", f"carries a phone number that is not Amazon's ({phones[0]})",
