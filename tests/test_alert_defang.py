@@ -99,3 +99,32 @@ def test_the_json_alert_title_of_a_scan_is_defanged(tmp_path: Path, lockwatch) -
     assert "hxxps://evil[.]example/x" in raised[1]["title"]
     for alert in raised:
         assert_defanged(alert)
+
+
+@pytest.mark.parametrize(("text", "live"), [
+    ("tel:+81312345678", "tel:"), ("mailto:help@evil-verify.top", "mailto:"), ("javascript:alert(1)", "javascript:"),
+    ("wss://evil-verify.top/x", "wss://"), ("intent://evil-verify.top/#Intent;end", "intent://"),
+    ("ｈｔｔｐｓ://evil-verify.top/x", "evil-verify.top"), ("https://evil-verify\u2024top/x", "https://"),
+    ('<a href="https&#58;//evil-verify&#46;top/x">確認</a>', "evil-verify.top"),
+    ("data:text/html,<script>location='//evil-verify.top'</script>", "data:"),
+])
+def test_no_scheme_or_hidden_url_from_a_mail_stays_live(text: str, live: str) -> None:
+    from lockwatch.defang import defang_text
+
+    assert live not in defang_text(text)
+
+
+@pytest.mark.parametrize("number", ["050-3187-4420", "050 3187 4420", "05031874420", "+81-50-3187-4420",
+                                    "〇五〇‐三一八七‐四四二〇", "+1 (808) 555-0142"])
+def test_a_phone_number_from_a_mail_is_never_offered_to_call(number: str) -> None:
+    from lockwatch.defang import defang_text
+
+    shown = defang_text(f"ご不明点は {number} までお電話ください")
+    digits = "".join(ch for ch in shown if ch.isdigit())
+    assert "XXXX" in shown and not digits.endswith(("4420", "0142")), shown
+
+
+def test_order_numbers_and_amounts_stay_readable() -> None:
+    from lockwatch.defang import defang_text
+
+    assert defang_text("注文番号 250-1234567-7654321 ¥50,000") == "注文番号 250-1234567-7654321 ¥50,000"

@@ -7,6 +7,7 @@ leftover schemes are handled here. Idempotent: defanged text passes through unch
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -18,7 +19,7 @@ _URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"'）」』】]+")
 # a run of dotted labels; _is_name decides whether it could be a host name (or an IPv4 address)
 _DOTTED = re.compile(r"(?<![\w-])[\w-]+(?:\.[\w-]+)+")
 # fullwidth, halfwidth and ideographic full stops, which IDNA reads as dots, between Latin letters or digits
-_ODD_DOT = re.compile(r"(?<=[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a-])[\uff0e\uff61\u3002]"
+_ODD_DOT = re.compile(r"(?<=[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a-])[\uff0e\uff61\u3002\u2024\ufe52\u2e33\u00b7]"
                       r"(?=[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])")
 _SCHEME = re.compile(r"(?i)\b(h)tt(ps?)(?=:|%3a)|\b(f)t(p)(?=:|%3a)")
 # characters that hide or reorder text (zero-width, bidi overrides), controls other than newline,
@@ -27,8 +28,38 @@ _INVISIBLE = {"Cf", "Cc", "Co", "Cs"}
 _FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
+# other schemes a phone or a mail app follows: mailto:, tel:, javascript:, data:, intent://, ...
+_OTHER_SCHEME = re.compile(r"(?i)\b(mailto|tel|sms|smsto|callto|facetime|skype|javascript|vbscript|data|wss?|intent"
+                           r"|file|market|itms-services|itms-apps|line|whatsapp|viber|tg)(:)(?!\])")
+_FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # ｈｔｔｐｓ：／／ → https://
+
+
 def _scheme(text: str) -> str:
-    return _SCHEME.sub(lambda m: f"{m[1]}xx{m[2]}" if m[1] else f"{m[3]}x{m[4]}", text)
+    text = _SCHEME.sub(lambda m: f"{m[1]}xx{m[2]}" if m[1] else f"{m[3]}x{m[4]}", text)
+    return _OTHER_SCHEME.sub(lambda m: f"{m[1]}[:]", text)
+
+
+def _defang_numbers(text: str) -> str:
+    """Phone numbers from a mail are never offered to call: the last four digits are masked (050-3187-XXXX)."""
+    from lockwatch.detect.knowledge import knowledge
+    from lockwatch.detect.lures import plain_numbers
+
+    text = plain_numbers(text)
+    if sum(ch.isdigit() for ch in text) < 9:
+        return text
+
+    def mask(m: re.Match[str]) -> str:
+        number, digits = m[0], 0
+        out = []
+        for ch in reversed(number):
+            if ch.isdigit() and digits < 4:
+                out.append("X")
+                digits += 1
+            else:
+                out.append(ch)
+        return "".join(reversed(out))
+
+    return knowledge().phone.sub(mask, text)
 
 
 def _is_name(token: str) -> bool:
@@ -60,8 +91,12 @@ def defang_url(url: str) -> str:
 
 
 def defang_text(text: str) -> str:
-    """Free text from a mail (subject, names, reason details) with every URL and domain defanged."""
-    return _defang_bare(_URL.sub(lambda m: defang_url(m[0]), text))
+    """Free text from a mail (subject, names, reason details) with every URL, domain, other link scheme and
+    phone number made inert; full-width Latin and HTML entities are read as what they show."""
+    if "&" in text:
+        text = html.unescape(text)  # https&#58;//evil&#46;top is https://evil.top to an HTML renderer
+    text = text.translate(_FULL_WIDTH_ASCII)  # markup is escaped where a target renders it (lockwatch.render)
+    return _defang_numbers(_defang_bare(_URL.sub(lambda m: defang_url(m[0]), text)))
 
 
 def clean(text: object, limit: int = 300) -> str:
