@@ -446,3 +446,43 @@ def test_config_trusted_forwarders(tmp_path: Path):
 def test_example_config_documents_trusted_forwarders():
     text = (Path(__file__).resolve().parent.parent / "config.example.toml").read_text()
     assert "\ntrusted_forwarders = []" in text
+
+
+# -- results that cannot be about this mail ---------------------------------------------------------
+def _traced(order: list[tuple[str, str]], *, dkim_signature: bool = False) -> bytes:
+    head = "".join(f"{name}: {value}\r\n" for name, value in order)
+    signature = "DKIM-Signature: v=1; a=rsa-sha256; d=amazon.co.jp; s=s1; h=from; bh=x; b=y\r\n" if dkim_signature else ""
+    return (f"{head}{signature}From: Amazon.co.jp <account-update@amazon.co.jp>\r\nTo: me@home.example\r\n"
+            "Subject: Your password was changed\r\nDate: Mon, 30 Nov 2026 10:00:00 +0900\r\nMessage-ID: <t1@amazon.co.jp>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nThe password of your Amazon account was changed.\r\n").encode()
+
+
+HOME_RECEIVED = ("Received", "from a27-18.smtp-out.amazonses.com (a27-18.smtp-out.amazonses.com [54.240.27.18]) by "
+                 "mx.home.example (Postfix) with ESMTPS id 1; Mon, 30 Nov 2026 10:00:01 +0900")
+PASS = "dkim=pass header.d=amazon.co.jp; spf=pass smtp.mailfrom=bounces.amazon.co.jp; dmarc=pass header.from=amazon.co.jp"
+
+
+@pytest.mark.parametrize("order", [
+    [("Authentication-Results", f"mx.home.example; {PASS}"), HOME_RECEIVED],  # Postfix milter: above its Received
+    [("Received", "from mx.google.com by 2002:a05:6f02::1 with SMTP id x; Mon, 30 Nov 2026 10:00:02 +0900"),
+     ("Received", "from a27-18.smtp-out.amazonses.com by mx.google.com with ESMTPS id y; Mon, 30 Nov 2026 10:00:01 +0900"),
+     ("Authentication-Results", f"mx.google.com; {PASS}")],  # Gmail: below its Received
+    [("Authentication-Results", f"mx.home.example; {PASS}")],  # no Received at all: cannot be told
+])
+def test_results_written_where_the_mail_was_received_are_trusted(order: list[tuple[str, str]]) -> None:
+    _, analysis = analyse_bytes(_traced(order, dkim_signature=True), options=DetectOptions(dkim_verify=False))
+    assert analysis.verdict == "genuine" and analysis.verified, analysis.reasons
+
+
+def test_a_topmost_result_of_another_domain_than_the_receiving_host_is_not_trusted() -> None:
+    order = [("Authentication-Results", f"mx.home.example.kk-support.example; {PASS}"), HOME_RECEIVED]
+    _, analysis = analyse_bytes(_traced(order, dkim_signature=True), options=DetectOptions(dkim_verify=False))
+    assert not analysis.verified and "auth.pass" not in {r.code for r in analysis.reasons}
+
+
+def test_a_dkim_pass_for_a_domain_that_signed_nothing_proves_nothing() -> None:
+    order = [("Authentication-Results", "mx.home.example; dkim=pass header.d=AMAZON.CO.JP. header.s=s1; spf=none"),
+             HOME_RECEIVED]
+    _, unsigned = analyse_bytes(_traced(order), options=DetectOptions(dkim_verify=False))
+    _, signed = analyse_bytes(_traced(order, dkim_signature=True), options=DetectOptions(dkim_verify=False))
+    assert not unsigned.verified and signed.verified

@@ -87,6 +87,8 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
     mail.message_id = mail.headers.get("message-id", "").strip()
     mail.date = _date(mail.headers.get("date"))
     mail.received = [_unfold(v) for v in msg.get_all("Received", [])]
+    mail.trace = [(k.lower(), _unfold(v)) for k, v in msg.items()[:500]
+                  if k.lower() in ("received", "authentication-results")]
     mail.auth_results = [_unfold(v) for v in msg.get_all("Authentication-Results", [])]
     mail.arc_headers = [(k.lower(), _unfold(v)) for k, v in msg.items() if k.lower().startswith("arc-")]
     mail.dkim_signatures = [_unfold(v) for v in msg.get_all("DKIM-Signature", [])]

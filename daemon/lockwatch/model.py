@@ -34,6 +34,7 @@ class Mail:
     subject: str = ""
     date: datetime | None = None
     received: list[str] = field(default_factory=list)  # topmost first
+    trace: list[tuple[str, str]] = field(default_factory=list)  # Received and Authentication-Results in order
     auth_results: list[str] = field(default_factory=list)  # unfolded, topmost first
     arc_headers: list[tuple[str, str]] = field(default_factory=list)  # ARC-* (lower-case name, unfolded value), topmost first
     dkim_signatures: list[str] = field(default_factory=list)

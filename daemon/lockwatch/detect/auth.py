@@ -292,3 +292,32 @@ def trusted_results(headers: Sequence[str], authserv_ids: Sequence[str] = (), *,
     if arc_headers and trusted_forwarders:
         return _arc_results(arc_headers, trusted_forwarders) or AuthVerdict()
     return AuthVerdict()
+
+
+_BY_HOST = re.compile(r"(?i)\bby\s+\[?([a-z0-9][a-z0-9.-]*)")
+_SIGNED_DOMAIN = re.compile(r"(?i)(?:^|;)\s*d\s*=\s*([a-z0-9.-]+)")
+
+
+def written_where_received(trace: Sequence[tuple[str, str]], authserv_id: str) -> bool:
+    """Could the topmost Authentication-Results with ``authserv_id`` have been written by the server that
+    received the mail? Its nearest Received header above or below must be by a host of the same domain
+    (Postfix milters write it above their Received, Gmail below). True when that cannot be told (no
+    Received, an id or host that is no domain name)."""
+    if "." not in authserv_id:
+        return True
+    position = next((i for i, (name, value) in enumerate(trace) if name == "authentication-results"
+                     and value.split(";", 1)[0].strip().split()[:1] == [authserv_id]), None)
+    if position is None:
+        return True
+    near = [next((v for n, v in reversed(trace[:position]) if n == "received"), None),
+            next((v for n, v in trace[position + 1:] if n == "received"), None)]
+    hosts = [m[1].lower().rstrip(".") for v in near if v and (m := _BY_HOST.search(v))]
+    if not hosts or not any("." in h and not h.replace(".", "").isdigit() for h in hosts):
+        return True
+    own = registered_domain(authserv_id)
+    return any(h == authserv_id.lower() or registered_domain(h) == own for h in hosts)
+
+
+def signed_domains(dkim_signatures: Sequence[str]) -> set[str]:
+    """The registered d= domains of the DKIM-Signature headers a mail carries."""
+    return {registered_domain(m[1]) for value in dkim_signatures[:20] if (m := _SIGNED_DOMAIN.search(value))}

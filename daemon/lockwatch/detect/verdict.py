@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 
 from lockwatch.detect import DetectOptions
-from lockwatch.detect.auth import AuthVerdict, trusted_results
+from lockwatch.detect.auth import AuthVerdict, signed_domains, trusted_results, written_where_received
 from lockwatch.detect.brand import brand_claim
 from lockwatch.detect.domains import domain_in, fold, letters_skeleton, registered_domain
 from lockwatch.detect.kinds import classify, extract_order, malformed_order_numbers
@@ -37,6 +37,7 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     folded_text = fold(mail.text[:200_000])
     auth = trusted_results(mail.auth_results, options.authserv_ids, arc_headers=mail.arc_headers,
                            trusted_forwarders=options.trusted_forwarders)
+    auth = _consistent(auth, mail, options)
     identity = sender_identity(mail, auth)
     claim = brand_claim(mail, list(identity.candidates) or [identity.address])
     owned_from = bool(identity.domain) and domain_in(identity.domain, k.sender_domains)
@@ -139,6 +140,25 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         lock_event=lock_event(mail, kind) if verdict == "genuine" else None,
         verified=verdict == "genuine" and facts.proven,
     )
+
+
+def _consistent(auth: AuthVerdict, mail: Mail, options: DetectOptions) -> AuthVerdict:
+    """The server's results, unless the mail itself shows they cannot be about it.
+
+    Without configured ``authserv_ids`` the topmost header is trusted; one whose id names a domain other
+    than the host that received the mail was written upstream. A DKIM pass for a domain that signed
+    nothing in the mail is not about this mail.
+    """
+    if not auth.present:
+        return auth
+    if not options.authserv_ids and auth.authserv_id and not written_where_received(mail.trace, auth.authserv_id):
+        return AuthVerdict()
+    signed = signed_domains(mail.dkim_signatures)
+    kept = [d for d in auth.dkim_pass_domains if registered_domain(d.rstrip(".")) in signed]
+    if kept != auth.dkim_pass_domains:
+        auth = copy.copy(auth)
+        auth.dkim_pass_domains = kept
+    return auth
 
 
 def _with_local_dkim(auth: AuthVerdict, domain: str, options: DetectOptions, raw: bytes | None) -> AuthVerdict:
