@@ -55,7 +55,8 @@ def _first_meant(pattern: re.Pattern[str], negation: re.Pattern[str] | None, tex
 
 
 _NUMBER_CHARS = "〇一二三四五六七八九０-９0-9"
-_KANJI_NUMBER = re.compile(f"[{_NUMBER_CHARS}][{_NUMBER_CHARS}\\s‐‑‒–—―−ー－﹣ｰ()（）-]{{7,}}[{_NUMBER_CHARS}]")
+_NUMBER_SEPARATOR = "[ \\t\\u3000‐‑‒–—―−ー－﹣ｰ()（）-]{0,2}"  # at most two between digits: linear, no line breaks
+_KANJI_NUMBER = re.compile(f"[{_NUMBER_CHARS}](?:{_NUMBER_SEPARATOR}[{_NUMBER_CHARS}]){{8,}}")
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 _DASH_BETWEEN_DIGITS = re.compile("(?<=[\\d)])[‐‑‒–—―−ー－﹣ｰ](?=[\\d(])")
 PHONE_WINDOW = 40_000
