@@ -186,6 +186,7 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
     if mail.html:
         html_text, html_links, mail.images = extract_html(mail.html)
         links.extend(html_links)
+        mail.html_text = html_text[:MAX_TEXT_CHARS]
     if not mail.text:
         mail.text = html_text
     links.extend(Link(url=url, origin="text") for url in text_urls(mail.text))

@@ -40,6 +40,7 @@ class Mail:
     dkim_signatures: list[str] = field(default_factory=list)
     text: str = ""  # plain-text body (or text derived from HTML when there is none)
     html: str = ""
+    html_text: str = ""  # the visible text of the HTML part (readers of an HTML mail see this, not the plain part)
     links: list[Link] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # <img src> URLs
     headers: dict[str, str] = field(default_factory=dict)  # first value of each header, lower-case keys

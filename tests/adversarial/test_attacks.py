@@ -23,6 +23,7 @@ from lockwatch.report import message_record
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from known_limits import KNOWN_LIMITS  # noqa: E402
 from make_attacks import all_specs  # noqa: E402
 
 FILES = sorted(HERE.rglob("*.eml"))
@@ -72,14 +73,6 @@ def test_the_mails_on_disk_are_what_the_generator_writes() -> None:
         assert path.read_bytes() == render(spec), f"{spec.path} is stale (run make_attacks.py)"
 
 
-# attacks no rule can see from the mail alone, kept here so that a fix shows (strict xfail)
-KNOWN_LIMITS = {
-    "forged_lower_ar/no-home-results-only-forged-below-received-ja-lock":
-        "the user's server writes no Authentication-Results, so the sender's forged one is the topmost; only "
-        "knowing which server is the user's (authserv_ids learned from the mailbox) can tell",
-}
-
-
 def _cases() -> list:
     return [pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=KNOWN_LIMITS[_id(f)]))
             if _id(f) in KNOWN_LIMITS else f for f in _labelled()]
@@ -100,7 +93,8 @@ def test_attack_mail(path: Path) -> None:
     else:
         assert analysis.verdict == want, (analysis.verdict, reasons)
     assert analysis.amazon_like == (want != "not_amazon"), reasons
-    assert analysis.kind == (None if expect["kind"] == "none" else expect["kind"]), (analysis.kind, reasons)
+    if not _id(path).startswith("found/"):  # found/: the red team's verdicts; its kind labels are its guesses
+        assert analysis.kind == (None if expect["kind"] == "none" else expect["kind"]), (analysis.kind, reasons)
     if analysis.verdict == "phishing":
         assert analysis.score >= 60 and reasons, "a phishing verdict must explain itself"
     if want == "genuine":

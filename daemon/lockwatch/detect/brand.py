@@ -87,7 +87,18 @@ def speaks_as_brand(text: str) -> str:
     return ""
 
 
-def brand_claim(mail: Mail, addresses: list[str] | None = None) -> BrandClaim:
+_FORWARDED = re.compile(r"(?im)^[ \t>]*(-{2,}\s*(forwarded message|original message|転送メッセージ|元のメッセージ)"
+                        r"|-{5,}\s*(original|forwarded)|begin forwarded message:|以下は転送|転送されたメッセージ)")
+
+
+def _unquoted(text: str) -> str:
+    """The sender's own words: a forwarded or quoted part (and ">" lines) speaks for someone else."""
+    m = _FORWARDED.search(text[:200_000])
+    own = text[:m.start()] if m else text
+    return "\n".join(line for line in own.splitlines() if not line.lstrip().startswith(">"))
+
+
+def brand_claim(mail: Mail, addresses: list[str] | None = None, body: str | None = None) -> BrandClaim:
     """How the mail presents itself as the brand; ``addresses``: every address a reader may take as the sender."""
     k = knowledge()
 
@@ -97,7 +108,8 @@ def brand_claim(mail: Mail, addresses: list[str] | None = None) -> BrandClaim:
             lbl in label_skeleton(part) for part in domain.split(".") for lbl in k.brand_labels)
 
     in_address = any(brand_in(a) for a in (addresses or [mail.from_addr])[:20])
-    body = mail.text[:20000]
+    text = mail.text if body is None else body
+    body = text[:20000]
     obfuscated = ("display name" if _obfuscated(mail.from_name) or typo_of_brand(mail.from_name)
                   else "subject" if _obfuscated(mail.subject)
                   else "body" if _obfuscated(body, width_folded=True) else "")
@@ -108,5 +120,5 @@ def brand_claim(mail: Mail, addresses: list[str] | None = None) -> BrandClaim:
         in_body=names_brand(body),
         obfuscated=obfuscated,
         logo=any(k.logo_image.search(src) for src in mail.images[:200]),
-        speaks_as=speaks_as_brand(mail.text),
+        speaks_as=speaks_as_brand(_unquoted(text)),
     )

@@ -33,6 +33,7 @@ class Knowledge:
     sender_domains: frozenset[str]
     link_domains: frozenset[str]
     relay_domains: frozenset[str]
+    third_party_text: tuple[str, ...]
     user_content_domains: frozenset[str]
     partner_domains: frozenset[str]
     brand_words: tuple[str, ...]
@@ -108,6 +109,7 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         sender_domains=frozenset(domains["senders"]),
         link_domains=frozenset(domains["senders"]) | frozenset(domains["links"]),
         relay_domains=frozenset(domains["relays"]),
+        third_party_text=tuple(domains.get("third_party_text", [])),
         user_content_domains=frozenset(domains["user_content"]),
         partner_domains=frozenset(domains["partners"]),
         brand_words=tuple(b["brand_words"]),

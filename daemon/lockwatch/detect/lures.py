@@ -22,6 +22,7 @@ FAMILY_TEXT = {
     "delivery": "claims a parcel problem or fee",
     "refund": "asks you to confirm or collect a refund",
     "credentials": "asks for a password, the full card number or its security code (Amazon only ever asks for the last 4 digits)",
+    "never": "asks for what Amazon never asks by mail (a code you got, gift-card numbers, a transfer, a QR scan, a messenger)",
 }
 
 
@@ -49,16 +50,19 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
 def _first_meant(pattern: re.Pattern[str], negation: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
     """The first match not followed closely by a negation ("... は記載しないでください")."""
     for m in pattern.finditer(text):
-        if negation is None or not negation.search(text[m.end():m.end() + 40]):
+        # "do not send this code" / 「このコードを教えないでください」: the negation stands before or after
+        if negation is None or not (negation.search(text[m.end():m.end() + 40])
+                                    or negation.search(text[max(0, m.start() - 30):m.start()])):
             return m
     return None
 
 
 _NUMBER_CHARS = "〇一二三四五六七八九０-９0-9"
-_NUMBER_SEPARATOR = "[ \\t\\u3000‐‑‒–—―−ー－﹣ｰ()（）-]{0,2}"  # at most two between digits: linear, no line breaks
+_NUMBER_SEPARATOR = "[ \\t\\u3000‐‑‒–—―−ー－﹣ｰ・･.()（）-]{0,2}"  # at most two between digits: linear, no line breaks
 _KANJI_NUMBER = re.compile(f"[{_NUMBER_CHARS}](?:{_NUMBER_SEPARATOR}[{_NUMBER_CHARS}]){{8,}}")
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
-_DASH_BETWEEN_DIGITS = re.compile("(?<=[\\d)])[‐‑‒–—―−ー－﹣ｰ](?=[\\d(])")
+_DASH_BETWEEN_DIGITS = re.compile("(?<=[\\d)])[‐‑‒–—―−ー－﹣ｰ・･](?=[\\d(])")
+_SPACED_DIGITS = re.compile(r"(?<![\d ])\d(?: \d){8,11}(?![\d])")  # 0 3 4 5 7 8 2 2 9 1
 PHONE_WINDOW = 40_000
 
 
@@ -67,7 +71,8 @@ def plain_numbers(text: str) -> str:
     if any(ch in text for ch in "〇一二三四五六七八九"):
         text = _KANJI_NUMBER.sub(lambda m: m[0].translate(_KANJI_DIGITS) if sum(
             ch in "〇一二三四五六七八九" for ch in m[0]) >= 4 or not m[0].isascii() else m[0], text)
-    return _DASH_BETWEEN_DIGITS.sub("-", text)
+    text = _DASH_BETWEEN_DIGITS.sub("-", text)
+    return _SPACED_DIGITS.sub(lambda m: m[0].replace(" ", ""), text) if " " in text else text
 
 
 def callback_numbers(folded_text: str, links: list[Link] | tuple[Link, ...] = ()) -> list[str]:

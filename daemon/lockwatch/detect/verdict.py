@@ -13,6 +13,7 @@ use the same words.
 from __future__ import annotations
 
 import copy
+import re
 
 from lockwatch.detect import DetectOptions
 from lockwatch.detect.auth import AuthVerdict, signed_domains, trusted_results, written_where_received
@@ -29,17 +30,19 @@ from lockwatch.model import Analysis, Mail, Reason
 # link verdicts that make a mail not Amazon's own even when the From is an Amazon domain
 _HOSTILE_LINKS = {"lookalike", "mismatch", "ip", "credentials", "redirector"}
 # evidence that stands even against a mail proven to come from Amazon
-_AGAINST_PROVEN = {"body.foreign_phone"}
+_AGAINST_PROVEN = {"body.foreign_phone", "lure.credentials", "lure.never"}
+# requests Amazon never makes by mail: they count whoever the sender (a seller's or gift-card text in genuine mail)
+_NEVER_FROM_AMAZON = {"lure.credentials", "lure.never"}
 
 
 def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Analysis:
     k = knowledge()
-    folded_text = fold(mail.text[:200_000])
+    folded_text = fold(_shown_text(mail)[:200_000])
     auth = trusted_results(mail.auth_results, options.authserv_ids, arc_headers=mail.arc_headers,
                            trusted_forwarders=options.trusted_forwarders)
     auth = _consistent(auth, mail, options)
     identity = sender_identity(mail, auth)
-    claim = brand_claim(mail, list(identity.candidates) or [identity.address])
+    claim = brand_claim(mail, list(identity.candidates) or [identity.address], body=_shown_text(mail))
     owned_from = bool(identity.domain) and domain_in(identity.domain, k.sender_domains)
     if owned_from and not identity.ambiguous and not auth.aligned_pass(identity.domain):
         auth = _with_local_dkim(auth, identity.domain, options, raw)
@@ -82,6 +85,7 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
                               k.weight("sender.speaks_as_brand")))
     phones = [p for p in callback_numbers(folded_text, mail.links) if not k.is_brand_phone(p)]
     if facts.proven:
+        phones = [p for p in phones if _asked_to_call(folded_text, p)]
         if phones:  # genuine mail abused: a gift-card message, a seller's text, a name stuffed with a number
             reasons.append(Reason("body.foreign_phone", f"carries a phone number that is not Amazon's ({phones[0]})",
                                   k.weight("body.foreign_phone")))
@@ -99,14 +103,17 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
             reasons.append(Reason("lure.callback", f"gives a phone number to call that is not Amazon's ({phones[0]})",
                                   k.weight("lure.callback")))
     hostile_link = any(f.verdict in _HOSTILE_LINKS for f in findings)
-    if facts.proven and not hostile_link:
+    relayed = facts.proven and _carries_third_party_text(facts.domain)
+    if facts.proven and not hostile_link and not relayed:
         # Amazon's own, proven mail: its notices use lure words and may link to app stores or
         # social networks; none of that is evidence against it (a foreign phone number still is)
         reasons = [r if r.weight <= 0 or r.code in _AGAINST_PROVEN else Reason(r.code, r.detail, 0) for r in reasons]
-        reasons += [Reason(r.code, r.detail, 0) for r in lure_reasons]
+        reasons += [r if r.code in _NEVER_FROM_AMAZON else Reason(r.code, r.detail, 0) for r in lure_reasons]
+    elif relayed:  # a seller's or a giver's words inside Amazon's own mail: they count, Amazon's proof too
+        reasons += [r for r in lure_reasons if r.code != "lure.deadline"]
     else:
-        credential = [r for r in lure_reasons if r.code == "lure.credentials"]
-        others = [r for r in lure_reasons if r.code != "lure.credentials"]
+        credential = [r for r in lure_reasons if r.code in _NEVER_FROM_AMAZON]
+        others = [r for r in lure_reasons if r.code not in _NEVER_FROM_AMAZON]
         reasons += credential
         against = sum(r.weight for r in reasons if r.weight > 0)
         if against > 0 or not facts.is_brand:
@@ -140,6 +147,40 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         lock_event=lock_event(mail, kind) if verdict == "genuine" else None,
         verified=verdict == "genuine" and facts.proven,
     )
+
+
+_CALL_AFTER = re.compile(r"\s*[)）]?\s*(へ|に|まで|にて)\s*(お?電話|ご?連絡|お問い?合わせ)|\s*(to|and) (cancel|confirm|verify)")
+_CALL_BEFORE = re.compile(r"(call|dial|phone|text|ring)\s*(us|our [a-z ]{0,20}|the [a-z ]{0,20})?\s*(at|on|now)?\s*[:：]?\s*[(（]?$"
+                          )
+_CALLED_FROM = re.compile(r"\s*[)）]?\s*(から|より)")  # "03-... からお電話を差し上げます": Amazon calling back
+
+
+def _carries_third_party_text(domain: str) -> bool:
+    """Is ``domain`` an Amazon sub-domain for text others write (marketplace.amazon.co.jp, gc.email.amazon.co.jp)?"""
+    k = knowledge()
+    sub = domain[: -len(registered_domain(domain))].rstrip(".")
+    return bool(sub) and any(sub == label or sub.endswith("." + label) for label in k.third_party_text)
+
+
+def _asked_to_call(folded_text: str, number: str) -> bool:
+    """Is the reader asked to call ``number`` (call-us wording next to it), rather than shown it (a courier's or
+    a shop's number, the number Amazon will call back from)?"""
+    at = folded_text.find(number)
+    if at < 0:
+        return True  # a tel: link: a number to tap
+    before, after = folded_text[max(0, at - 60):at], folded_text[at + len(number):at + len(number) + 20]
+    if _CALLED_FROM.match(after):
+        return False
+    return bool(_CALL_AFTER.match(after) or _CALL_BEFORE.search(before)
+                or knowledge().call_us.search(f"{before[-30:]}{number}{after}"))
+
+
+def _shown_text(mail: Mail) -> str:
+    """The body as readers see it: the plain part, and the HTML part's text too when it says more (an
+    HTML phish behind a one-line plain part 「HTMLメールを表示できる環境でご覧ください」)."""
+    if mail.html_text and mail.html_text.strip() != mail.text.strip() and len(mail.text) < 2 * len(mail.html_text):
+        return f"{mail.text}\n{mail.html_text}"
+    return mail.text
 
 
 def _consistent(auth: AuthVerdict, mail: Mail, options: DetectOptions) -> AuthVerdict:
