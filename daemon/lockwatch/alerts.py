@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from lockwatch import playbooks
+from lockwatch.addresses import parse_mailbox
 from lockwatch.dates import sane
 from lockwatch.defang import clean, defang_text
 
@@ -187,7 +187,7 @@ def _sender(from_header: Any) -> tuple[str, str, str]:
     if m := _ANGLE_ADDR.match(text):  # "Name <addr>" as the detector writes it, however odd the name
         name, address = m[1].strip().strip('"').strip(), m[2].strip()
     else:
-        name, address = parseaddr(text)
+        name, address = parse_mailbox(text)
         if "@" not in address:
             name, address = text, ""
     domain = address.rpartition("@")[2]

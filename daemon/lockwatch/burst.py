@@ -26,10 +26,10 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.addresses import parse_mailbox
 from lockwatch.dates import received_time, sane, shift
 from lockwatch.defang import clean
 from lockwatch.state import utcnow
@@ -252,7 +252,7 @@ class TakeoverTracker:
         orders = self._events(state, account, "order", shift(at, -self.s.bomb_window), at)
         if not orders:  # only mail right after an order can bury it: the rest is not kept (most mail)
             return []
-        sender = parseaddr(str(record.get("from") or ""))[1].lower() or str(record.get("from") or "?")
+        sender = parse_mailbox(str(record.get("from") or ""))[1] or str(record.get("from") or "?")
         self._insert(state, account, "bulk_mail", at, message_id, subkind=sender)
         self._bulk_inserts += 1
         if self._bulk_inserts % 200 == 0:

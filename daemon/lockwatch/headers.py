@@ -43,7 +43,10 @@ def header_mail(header: bytes) -> Mail:
     if simple:
         from_name, from_addr = simple["name"] or "", simple["addr"] or simple["bare"]
     else:
-        from_name, from_addr = email.utils.parseaddr(fields.get("from", ""))
+        try:
+            from_name, from_addr = email.utils.parseaddr(fields.get("from", ""))
+        except RecursionError:  # the stdlib parses nested comments recursively: "(" * 600 is a poison From
+            from_name, from_addr = "", ""
     return Mail(message_id=fields.get("message-id", ""), from_name=from_name, from_addr=from_addr,
                 subject=fields.get("subject", ""), date=mail_date(fields.get("date")), raw_size=len(header), headers=fields)
 

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from lockwatch.addresses import parse_from
+from lockwatch.addresses import parse_from, parse_mailbox_list
 from lockwatch.detect.domains import domain_in, fold, label_skeleton, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sender import lookalike_reason
@@ -247,7 +247,7 @@ def triage(header: bytes) -> Step:
     if _domain_concerns_brand(domain) or _label_has_brand(local):
         return READ
     others = [fields[name] for name in ("reply-to", "return-path", "sender") if name in fields]
-    if any(_domain_concerns_brand(addr.rpartition("@")[2].lower()) for _name, addr in email.utils.getaddresses(others)):
+    if any(_domain_concerns_brand(box.address.rpartition("@")[2]) for value in others for box in parse_mailbox_list(value)):
         return READ
     if _BIDI.search(subject) or _HIDDEN_IN_WORD.search(subject):
         return READ

@@ -90,6 +90,9 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
             reasons.append(Reason("body.foreign_phone", f"carries a phone number that is not Amazon's ({phones[0]})",
                                   k.weight("body.foreign_phone")))
     else:
+        if mail.truncated:  # a body padded past the read cap hides its end from lockwatch, not from the reader
+            reasons.append(Reason("body.truncated", "it is so large that only its first part could be checked",
+                                  k.weight("body.truncated")))
         if mail.body_error:  # a MIME tree nobody can read hides its links from filters, not from people
             reasons.append(Reason("body.unreadable", f"its body cannot be read ({mail.body_error[:80]})",
                                   k.weight("body.unreadable")))
