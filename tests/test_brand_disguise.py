@@ -97,3 +97,29 @@ def test_full_width_amazon_in_a_japanese_body_is_no_disguise() -> None:
         OWN_PASS.encode(), b"mx.home.example; dkim=pass header.d=amazon.co.jp; dmarc=pass header.from=amazon.co.jp")
     _, analysis = analyse_bytes(raw, options=NO_DKIM)
     assert analysis.verdict == "genuine", analysis.reasons
+
+
+def _card_notice(domain: str, auth: str | None) -> bytes:
+    auth_line = f"Authentication-Results: {auth}\r\n" if auth else ""
+    return (f"{auth_line}From: Amazon Mastercard <mail@contact.{domain}>\r\nTo: me@home.example\r\n"
+            "Subject: =?utf-8?B?44Kr44O844OJ44GU5Yip55So44Gu44GK55+l44KJ44Gb?=\r\nDate: Mon, 30 Nov 2026 10:00:00 +0900\r\n"
+            f"Message-ID: <c1@{domain}>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            f"Amazon Mastercard をご利用いただいているお客様へ。カードのご利用がありました。\r\n"
+            f"ご利用内容は https://www.{domain}/login でご確認ください。\r\n").encode()
+
+
+def test_a_cobranded_card_issuers_authenticated_notice_is_not_an_imitation() -> None:
+    auth = ("mx.home.example; dkim=pass header.d=contact.vpass.ne.jp; spf=pass smtp.mailfrom=contact.vpass.ne.jp; "
+            "dmarc=pass header.from=contact.vpass.ne.jp")
+    _, analysis = analyse_bytes(_card_notice("vpass.ne.jp", auth), options=NO_DKIM)
+    assert analysis.verdict == "not_amazon", analysis.reasons
+
+
+@pytest.mark.parametrize(("domain", "auth"), [
+    ("vpass.ne.jp", None),  # the issuer's name without its proof
+    ("vpass-card.example", "mx.home.example; dkim=pass header.d=contact.vpass-card.example; "
+                           "dmarc=pass header.from=contact.vpass-card.example"),  # someone else's authenticated domain
+])
+def test_the_cobrand_name_borrowed_without_the_issuers_proof_is_still_flagged(domain: str, auth: str | None) -> None:
+    _, analysis = analyse_bytes(_card_notice(domain, auth), options=NO_DKIM)
+    assert analysis.verdict in ("phishing", "suspicious"), analysis.reasons

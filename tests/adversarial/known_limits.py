@@ -7,7 +7,7 @@ rule that catches one turns its xfail into a failure to be removed from here.
 _LOOKALIKE = ("letters outside the confusables table (Armenian օ, Cherokee Ꭺ, ソ for ン, a kana/Latin mix): needs the "
               "UTS #39 confusables table (issue 13)")
 _ATTACHMENT = "the phish is only in an HTML attachment; attachments are not read (issue 13)"
-_THIRD_PARTY = ("a third party that mentions Amazon with lure-like wording (co-branded card issuer, forwarded mail, "
+_THIRD_PARTY = ("a third party that mentions Amazon with lure-like wording (forwarded mail, "
                 "digest, seminar, survey or prize draw): told apart from an imitation only with a sender knowledge base")
 
 KNOWN_LIMITS = {
@@ -23,8 +23,6 @@ KNOWN_LIMITS = {
     "found/brand_words/htm-attachment-octet-stream": _ATTACHMENT,
     "found/brand_words/html-attachment-brand-filename": _ATTACHMENT,
     "found/brand_words/html-attachment-form-neutral-body": _ATTACHMENT,
-    "found/own_domain_impersonation/fp-amazon-mastercard-fraud-check": _THIRD_PARTY,
-    "found/own_domain_impersonation/fp-amazon-mastercard-smbc": _THIRD_PARTY,
     "found/own_domain_impersonation/fp-family-forward-amazon-lock-notice": _THIRD_PARTY,
     "found/own_domain_impersonation/fp-isp-security-advisory-en": _THIRD_PARTY,
     "found/own_domain_impersonation/fp-mailing-list-digest-quote": _THIRD_PARTY,

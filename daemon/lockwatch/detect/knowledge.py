@@ -34,6 +34,7 @@ class Knowledge:
     link_domains: frozenset[str]
     relay_domains: frozenset[str]
     third_party_text: tuple[str, ...]
+    cobrand_domains: frozenset[str]
     user_content_domains: frozenset[str]
     partner_domains: frozenset[str]
     brand_words: tuple[str, ...]
@@ -110,6 +111,7 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         link_domains=frozenset(domains["senders"]) | frozenset(domains["links"]),
         relay_domains=frozenset(domains["relays"]),
         third_party_text=tuple(domains.get("third_party_text", [])),
+        cobrand_domains=frozenset(domains.get("cobrand", [])),
         user_content_domains=frozenset(domains["user_content"]),
         partner_domains=frozenset(domains["partners"]),
         brand_words=tuple(b["brand_words"]),

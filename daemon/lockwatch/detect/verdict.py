@@ -23,7 +23,7 @@ from lockwatch.detect.kinds import classify, extract_order, malformed_order_numb
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.links import examine_links
 from lockwatch.detect.lures import callback_numbers, examine_lures
-from lockwatch.detect.sender import examine_auth, examine_sender, sender_identity
+from lockwatch.detect.sender import SenderIdentity, examine_auth, examine_sender, sender_identity
 from lockwatch.detect.tracking import lock_event, security_event
 from lockwatch.model import Analysis, Mail, Reason
 
@@ -67,6 +67,8 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
             not lure_hit or k.mentions.search(letters_skeleton(mail.subject + "\n" + mail.text[:20_000]))):
         mention_claim = False
     amazon_like = strong_claim or mention_claim
+    if amazon_like and _cobrand_issuer(identity, auth, findings) and not (facts.lookalike or claim.obfuscated or speaks_as):
+        amazon_like = False  # the card issuer's own, authenticated mail about its Amazon co-branded card
     if not amazon_like:
         return Analysis(amazon_like=False, verdict="not_amazon", kind=None, score=0, reasons=[],
                         links=findings)
@@ -156,6 +158,16 @@ _CALL_AFTER = re.compile(r"\s*[)）]?\s*(へ|に|まで|にて)\s*(お?電話|�
 _CALL_BEFORE = re.compile(r"(call|dial|phone|text|ring)\s*(us|our [a-z ]{0,20}|the [a-z ]{0,20})?\s*(at|on|now)?\s*[:：]?\s*[(（]?$"
                           )
 _CALLED_FROM = re.compile(r"\s*[)）]?\s*(から|より)")  # "03-... からお電話を差し上げます": Amazon calling back
+
+
+def _cobrand_issuer(identity: SenderIdentity, auth: AuthVerdict, findings: list) -> bool:
+    """Authenticated mail of an Amazon co-branded card issuer whose links stay with it or with Amazon."""
+    k = knowledge()
+    if identity.ambiguous or not identity.domain or not domain_in(identity.domain, k.cobrand_domains):
+        return False
+    if not (auth.present and auth.aligned_pass(identity.domain)):
+        return False
+    return all(f.verdict in ("amazon", "partner") or domain_in(f.host, k.cobrand_domains) for f in findings)
 
 
 def _carries_third_party_text(domain: str) -> bool:
