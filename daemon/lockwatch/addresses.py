@@ -114,11 +114,11 @@ def parse_mailbox_list(value: str) -> list[Mailbox]:
     while i < n:
         ch = text[i]
         if ch == '"':
-            end, content = _quoted(text, i)
+            end, content = _delimited(text, i, '"')
             current.phrase.append(content)
             i = end
         elif ch == "(":
-            end, content = _comment(text, i)
+            end, content = _delimited(text, i, ")", nests="(")
             current.comments.append(content)
             i = end
         elif ch == "<":
@@ -191,41 +191,23 @@ class _Entry:
         return [Mailbox(name=name, address=addresses[0] if addresses else "", extra=addresses[1:], group=group)]
 
 
-def _quoted(text: str, start: int) -> tuple[int, str]:
-    out: list[str] = []
-    i = start + 1
+def _delimited(text: str, start: int, close: str, nests: str = "") -> tuple[int, str]:
+    """(end, content) of the run opened at ``text[start]`` up to its ``close``, backslash escapes resolved;
+    ``nests``: the opener that nests (comments); an unclosed run takes the rest of the text."""
+    depth, i, out = 1, start + 1, []
     while i < len(text):
         ch = text[i]
         if ch == "\\" and i + 1 < len(text):
             out.append(text[i + 1])
             i += 2
             continue
-        if ch == '"':
-            return i + 1, "".join(out)
-        out.append(ch)
-        i += 1
-    return i, "".join(out)
-
-
-def _comment(text: str, start: int) -> tuple[int, str]:
-    depth, i, out = 0, start, []
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if ch == "(":
+        if ch == nests:
             depth += 1
-            if depth > 1:
-                out.append(ch)
-        elif ch == ")":
+        elif ch == close:
             depth -= 1
             if depth == 0:
                 return i + 1, "".join(out)
-            out.append(ch)
-        else:
-            out.append(ch)
+        out.append(ch)
         i += 1
     return i, "".join(out)
 

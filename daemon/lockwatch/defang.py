@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 from lockwatch.detect.domains import defang
+from lockwatch.detect.knowledge import knowledge
+from lockwatch.detect.lures import plain_numbers
 
 __all__ = ["clean", "defang_text", "defang_url"]
 
@@ -41,9 +43,6 @@ def _scheme(text: str) -> str:
 
 def _defang_numbers(text: str) -> str:
     """Phone numbers from a mail are never offered to call: the last four digits are masked (050-3187-XXXX)."""
-    from lockwatch.detect.knowledge import knowledge
-    from lockwatch.detect.lures import plain_numbers
-
     text = plain_numbers(text)
     if sum(ch.isdigit() for ch in text) < 9:
         return text

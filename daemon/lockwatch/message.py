@@ -125,7 +125,7 @@ def _raw_values(msg: Message, name: str, raw: bytes) -> list[str]:
 def _raw_header_values(raw: bytes, name: str) -> list[str]:
     """Every value of a header straight from the raw bytes, 8-bit text decoded, encoded words kept."""
     head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
-    pattern = rb"(?im)^" + re.escape(name.encode()) + rb"[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)"
+    pattern = rb"(?im)^" + re.escape(name.encode()) + rb":[ \t]*(.*(?:\r?\n[ \t].*)*)"
     return [decode_body(m.group(1), None) for m in re.finditer(pattern, head)]
 
 
@@ -134,10 +134,9 @@ def _header_text(value: object) -> str:
 
 
 def _raw_header(raw: bytes, name: str) -> str:
-    """A header's value decoded straight from the raw bytes (UTF-8, CP932 or EUC-JP)."""
-    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
-    m = re.search(rb"(?im)^" + re.escape(name.encode()) + rb":[ \t]*(.*(?:\r?\n[ \t].*)*)", head)
-    return _header_text(decode_body(m.group(1), None)) if m else ""
+    """A header's (first) value decoded straight from the raw bytes (UTF-8, CP932 or EUC-JP)."""
+    values = _raw_header_values(raw, name)
+    return _header_text(values[0]) if values else ""
 
 
 _SPACE_RUN = re.compile(r"\s+")

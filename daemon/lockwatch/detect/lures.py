@@ -57,10 +57,11 @@ def _first_meant(pattern: re.Pattern[str], negation: re.Pattern[str] | None, tex
     return None
 
 
-_NUMBER_CHARS = "〇一二三四五六七八九０-９0-9"
+_KANJI_DIGIT_CHARS = "〇一二三四五六七八九"
+_NUMBER_CHARS = f"{_KANJI_DIGIT_CHARS}０-９0-9"
 _NUMBER_SEPARATOR = "[ \\t\\u3000‐‑‒–—―−ー－﹣ｰ・･.()（）-]{0,2}"  # at most two between digits: linear, no line breaks
 _KANJI_NUMBER = re.compile(f"[{_NUMBER_CHARS}](?:{_NUMBER_SEPARATOR}[{_NUMBER_CHARS}]){{8,}}")
-_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_KANJI_DIGITS = str.maketrans(_KANJI_DIGIT_CHARS, "0123456789")
 _DASH_BETWEEN_DIGITS = re.compile("(?<=[\\d)])[‐‑‒–—―−ー－﹣ｰ・･](?=[\\d(])")
 _SPACED_DIGITS = re.compile(r"(?<![\d ])\d(?: \d){8,11}(?![\d])")  # 0 3 4 5 7 8 2 2 9 1
 PHONE_WINDOW = 40_000
@@ -68,9 +69,8 @@ PHONE_WINDOW = 40_000
 
 def plain_numbers(text: str) -> str:
     """Kanji digits in number-like runs made digits, and every dash between digits a hyphen."""
-    if any(ch in text for ch in "〇一二三四五六七八九"):
-        text = _KANJI_NUMBER.sub(lambda m: m[0].translate(_KANJI_DIGITS) if sum(
-            ch in "〇一二三四五六七八九" for ch in m[0]) >= 4 or not m[0].isascii() else m[0], text)
+    if any(ch in text for ch in _KANJI_DIGIT_CHARS):
+        text = _KANJI_NUMBER.sub(lambda m: m[0].translate(_KANJI_DIGITS), text)
     text = _DASH_BETWEEN_DIGITS.sub("-", text)
     return _SPACED_DIGITS.sub(lambda m: m[0].replace(" ", ""), text) if " " in text else text
 

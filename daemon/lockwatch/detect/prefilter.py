@@ -16,7 +16,6 @@ import base64
 import binascii
 import email
 import email.message
-import email.utils
 import functools
 import quopri
 import re
@@ -64,8 +63,6 @@ _HIDDEN_IN_WORD = re.compile("[^\\W\\d_][\u00ad\u034f\u061c\u115f\u1160\u17b4\u1
                              "\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]+[^\\W\\d_]")
 _DIGITS = re.compile(r"\d{3}")  # every phone number the phone pattern knows has three digits in a row
 _INVISIBLE = frozenset(("Cf", "Mn", "Me", "Co", "Cn"))
-_SIMPLE_FROM = re.compile(r'^(?:"?(?P<name>[^"<>(),;:\\]*?)"?\s*<(?P<addr>[^\s"<>(),;:\\@]+@[^\s"<>(),;:\\@]+)>'
-                          r'|(?P<bare>[^\s"<>(),;:\\@]+@[^\s"<>(),;:\\@]+))$')
 
 
 _TOKEN = re.compile(r"[^\W\d_]+")
@@ -161,15 +158,10 @@ def names_brand_anyhow(text: str) -> bool:
 
 
 def _decode(value: bytes) -> str:
+    """A header value as shown: ``_raw_text`` with its encoded words decoded."""
     from lockwatch.headers import decode_words
-    from lockwatch.message import decode_body
 
-    value = re.sub(rb"\r?\n", b"", value).strip()
-    try:
-        text = value.decode("utf-8")
-    except UnicodeDecodeError:  # unencoded 8-bit header (Shift_JIS, EUC-JP): decode it as the parser does
-        text = decode_body(value, None)
-    return decode_words(text)
+    return decode_words(_raw_text(value))
 
 
 def _ascii(value: bytes) -> str:
@@ -184,7 +176,7 @@ def _raw_text(value: bytes) -> str:
     value = re.sub(rb"\r?\n", b"", value).strip()
     try:
         return value.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError:  # unencoded 8-bit header (Shift_JIS, EUC-JP): decode it as the parser does
         return decode_body(value, None)
 
 

@@ -57,7 +57,7 @@ def sender_identity(mail: Mail, auth: AuthVerdict) -> SenderIdentity:
             address.rpartition("@")[2]) and (owned(mail.sender_addr) or owned(address)):
         problems.append(SENDER_DIFFERS)
         candidates.append(mail.sender_addr)
-    evaluated = getattr(auth, "dmarc_from", "") if auth.present else ""
+    evaluated = auth.dmarc_from if auth.present else ""
     if evaluated and registered_domain(evaluated) != registered_domain(address.rpartition("@")[2]):
         problems.append(DMARC_OTHER_DOMAIN)
         candidates.append(f"(checked by your server) @{evaluated}")
@@ -167,8 +167,7 @@ def examine_auth(mail: Mail, facts: SenderFacts, auth: AuthVerdict) -> list[Reas
     if facts.proven:
         how = "DMARC" if auth.dmarc == "pass" else f"DKIM (d={auth.dkim_pass_domains[0]})"
         return [Reason("auth.pass", f"{how} proves the mail comes from {facts.registered}", k.weight("auth.pass"))]
-    failed = getattr(auth, "dmarc_failed_for", None)
-    if (failed(facts.domain) if failed else auth.dmarc in ("fail", "quarantine", "reject")):
+    if auth.dmarc_failed_for(facts.domain):
         return [Reason("auth.dmarc_fail", f"DMARC fails: the From {facts.domain} is forged",
                        k.weight("auth.dmarc_fail"))]
     dkim_bad = not auth.dkim_pass_domains

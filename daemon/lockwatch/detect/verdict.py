@@ -37,12 +37,13 @@ _NEVER_FROM_AMAZON = {"lure.credentials", "lure.never"}
 
 def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Analysis:
     k = knowledge()
-    folded_text = fold(_shown_text(mail)[:200_000])
+    shown = _shown_text(mail)
+    folded_text = fold(shown[:200_000])
     auth = trusted_results(mail.auth_results, options.authserv_ids, arc_headers=mail.arc_headers,
                            trusted_forwarders=options.trusted_forwarders)
     auth = _consistent(auth, mail, options)
     identity = sender_identity(mail, auth)
-    claim = brand_claim(mail, list(identity.candidates) or [identity.address], body=_shown_text(mail))
+    claim = brand_claim(mail, list(identity.candidates) or [identity.address], body=shown)
     owned_from = bool(identity.domain) and domain_in(identity.domain, k.sender_domains)
     if owned_from and not identity.ambiguous and not auth.aligned_pass(identity.domain):
         auth = _with_local_dkim(auth, identity.domain, options, raw)
@@ -74,8 +75,6 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
                         links=findings)
 
     kind = classify(mail, folded_text)
-    if not identity.ambiguous:
-        sender_reasons = [r for r in sender_reasons if r.code != "sender.ambiguous_from"]
     reasons: list[Reason] = [*sender_reasons, *auth_reasons, *link_reasons]
     if speaks_as:
         reasons.append(Reason("body.speaks_as_brand",
@@ -155,8 +154,8 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
 
 
 _CALL_AFTER = re.compile(r"\s*[)）]?\s*(へ|に|まで|にて)\s*(お?電話|ご?連絡|お問い?合わせ)|\s*(to|and) (cancel|confirm|verify)")
-_CALL_BEFORE = re.compile(r"(call|dial|phone|text|ring)\s*(us|our [a-z ]{0,20}|the [a-z ]{0,20})?\s*(at|on|now)?\s*[:：]?\s*[(（]?$"
-                          )
+_CALL_BEFORE = re.compile(
+    r"(call|dial|phone|text|ring)\s*(us|our [a-z ]{0,20}|the [a-z ]{0,20})?\s*(at|on|now)?\s*[:：]?\s*[(（]?$")
 _CALLED_FROM = re.compile(r"\s*[)）]?\s*(から|より)")  # "03-... からお電話を差し上げます": Amazon calling back
 
 
@@ -219,8 +218,7 @@ def _consistent(auth: AuthVerdict, mail: Mail, options: DetectOptions) -> AuthVe
 
 def _with_local_dkim(auth: AuthVerdict, domain: str, options: DetectOptions, raw: bytes | None) -> AuthVerdict:
     """The server's results, or — when they prove nothing and fail nothing — a DKIM signature verified here."""
-    failed = getattr(auth, "dmarc_failed_for", None)
-    if not options.dkim_verify or raw is None or (failed(domain) if failed else auth.dmarc in ("fail", "reject")):
+    if not options.dkim_verify or raw is None or auth.dmarc_failed_for(domain):
         return auth
     from lockwatch.detect.dkimcheck import verified_domain
 
@@ -229,7 +227,7 @@ def _with_local_dkim(auth: AuthVerdict, domain: str, options: DetectOptions, raw
         return auth
     proof = copy.copy(auth)
     proof.present, proof.dkim_pass_domains = True, [*auth.dkim_pass_domains, signed]
-    if hasattr(proof, "source") and not auth.present:
+    if not auth.present:
         proof.source = "dkim-local"
     return proof
 
