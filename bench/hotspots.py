@@ -94,13 +94,13 @@ def check_stages(batch: list[bytes]) -> None:
     import mailparser
 
     from lockwatch.detect import DetectOptions, analyse, analyse_bytes
-    from lockwatch.message import parse
+    from lockwatch.parse.message import parse
 
     mails = [(parse(raw), raw) for raw in batch]
     options = DetectOptions()
     stages = [("bare mailparser.parse_from_bytes", best_ms(mailparser.parse_from_bytes, batch)),
               ("stdlib email.message_from_bytes (what message.parse keeps of it)", best_ms(email.message_from_bytes, batch)),
-              ("lockwatch.message.parse (mail-parser + decoding, bodies, links)", best_ms(parse, batch)),
+              ("lockwatch.parse.message.parse (mail-parser + decoding, bodies, links)", best_ms(parse, batch)),
               ("lockwatch.detect.analyse (detection on a parsed Mail)", best_ms(lambda m: analyse(m[0], options, m[1]), mails)),
               ("lockwatch.detect.analyse_bytes (all of it)", best_ms(analyse_bytes, batch))]
     print(f"\n== check path stages, no profiler, best of 3 loops over {len(batch)} messages")

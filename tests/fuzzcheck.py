@@ -17,13 +17,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from fuzzmail import DATA
-from lockwatch.alerts import compose_message
+from lockwatch.alert.compose import compose_message
 from lockwatch.detect import analyse_bytes, header_prefilter
 from lockwatch.detect.domains import domain_in
 from lockwatch.detect.knowledge import knowledge
-from lockwatch.headers import header_mail
+from lockwatch.parse.headers import header_mail
 from lockwatch.model import VERDICTS
-from lockwatch.render import FORMATS, Limits, render
+from lockwatch.deliver.render import FORMATS, Limits, render
 from lockwatch.report import human, json_line, message_record
 
 HANG_GUARD = 10.0  # seconds for one message: catches catastrophic backtracking, not a speed target
@@ -141,7 +141,7 @@ def check_rendered(title: str, body: str, fmt: str, limits: Limits, verbatim: tu
 
 
 def official_urls() -> tuple[str, ...]:
-    from lockwatch.notify import Notifier
+    from lockwatch.deliver.notify import Notifier
 
     return Notifier([]).verbatim
 

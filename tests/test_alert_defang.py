@@ -14,10 +14,10 @@ import pytest
 import burstmail
 from conftest import alerts
 from fuzzcheck import live_links, official_urls
-from lockwatch.alerts import compose_incident, compose_message
-from lockwatch.burst import _order_text
+from lockwatch.alert.compose import compose_incident, compose_message
+from lockwatch.track.takeover import _order_text
 from lockwatch.pipeline import Processor
-from lockwatch.state import State
+from lockwatch.state.db import State
 
 EVIL = "https://evil.example/x evil.example"
 NOW = datetime.now(UTC)
@@ -109,7 +109,7 @@ def test_the_json_alert_title_of_a_scan_is_defanged(tmp_path: Path, lockwatch) -
     ("data:text/html,<script>location='//evil-verify.top'</script>", "data:"),
 ])
 def test_no_scheme_or_hidden_url_from_a_mail_stays_live(text: str, live: str) -> None:
-    from lockwatch.defang import defang_text
+    from lockwatch.alert.defang import defang_text
 
     assert live not in defang_text(text)
 
@@ -117,7 +117,7 @@ def test_no_scheme_or_hidden_url_from_a_mail_stays_live(text: str, live: str) ->
 @pytest.mark.parametrize("number", ["050-3187-4420", "050 3187 4420", "05031874420", "+81-50-3187-4420",
                                     "〇五〇‐三一八七‐四四二〇", "+1 (808) 555-0142"])
 def test_a_phone_number_from_a_mail_is_never_offered_to_call(number: str) -> None:
-    from lockwatch.defang import defang_text
+    from lockwatch.alert.defang import defang_text
 
     shown = defang_text(f"ご不明点は {number} までお電話ください")
     digits = "".join(ch for ch in shown if ch.isdigit())
@@ -125,6 +125,6 @@ def test_a_phone_number_from_a_mail_is_never_offered_to_call(number: str) -> Non
 
 
 def test_order_numbers_and_amounts_stay_readable() -> None:
-    from lockwatch.defang import defang_text
+    from lockwatch.alert.defang import defang_text
 
     assert defang_text("注文番号 250-1234567-7654321 ¥50,000") == "注文番号 250-1234567-7654321 ¥50,000"

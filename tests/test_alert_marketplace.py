@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lockwatch.alerts import compose_incident, compose_message
+from lockwatch.alert.compose import compose_incident, compose_message
 
 PHISH_JP = {"verdict": "phishing", "from": "Amazon.co.jp <x@amaz0n-jp.top>", "subject": "locked",
             "source": "home/INBOX/1", "message_id": "<a@b>",

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 import mailgen
-from lockwatch import alerts, playbooks
-from lockwatch.defang import clean, defang_text
+from lockwatch.alert import compose as alerts
+from lockwatch.alert import playbooks
+from lockwatch.alert.defang import clean, defang_text
 from lockwatch.detect import analyse_bytes
-from lockwatch.render import Limits, render
+from lockwatch.deliver.render import Limits, render
 from lockwatch.report import message_record
 
 PLAYBOOKS = Path(playbooks.__file__).parent

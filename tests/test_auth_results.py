@@ -12,7 +12,7 @@ from lockwatch import config as cfg
 from lockwatch.config import ConfigError
 from lockwatch.detect import DetectOptions, analyse_bytes
 from lockwatch.detect.auth import AuthVerdict, trusted_results
-from lockwatch.message import parse
+from lockwatch.parse.message import parse
 
 AMAZON = "amazon.co.jp"
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from lockwatch.detect import DetectOptions, analyse_bytes
-from lockwatch.htmllinks import extract_html
+from lockwatch.parse.html import extract_html
 
 NO_DKIM = DetectOptions(dkim_verify=False)
 OWN_PASS = ("mx.home.example; spf=pass smtp.mailfrom=members-desk.example; dkim=pass header.d=members-desk.example; "

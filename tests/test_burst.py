@@ -1,4 +1,4 @@
-"""Takeover and lock incidents (lockwatch.burst) end to end: timelines of genuine mail in a Maildir or a
+"""Takeover and lock incidents (lockwatch.track.takeover) end to end: timelines of genuine mail in a Maildir or a
 real Dovecot, read by the real `lockwatch scan`; Dates relative to now (the rules run on event time)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import burstmail as mk
 from conftest import alerts, imap_account, json_lines, write_config
 from dovecot import Dovecot, User
-from lockwatch.burst import event_time
+from lockwatch.track.takeover import event_time
 from lockwatch.config import ConfigError, parse
 from lockwatch.model import Mail
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lockwatch import config as cfg
-from lockwatch import credentials
+from lockwatch.sources import credentials
 from lockwatch.config import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,16 +17,16 @@ import pytest
 import burstmail
 import mailgen
 from conftest import alerts, messages
-from lockwatch.alerts import compose_message
-from lockwatch.burst import event_time
-from lockwatch.dates import mail_date, received_time, sane, shift
-from lockwatch.headers import header_mail
-from lockwatch.message import parse
+from lockwatch.alert.compose import compose_message
+from lockwatch.track.takeover import event_time
+from lockwatch.parse.dates import mail_date, received_time, sane, shift
+from lockwatch.parse.headers import header_mail
+from lockwatch.parse.message import parse
 from lockwatch.model import Analysis, Mail
 from lockwatch.pipeline import Processor
 from lockwatch.report import human, message_record
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
-from lockwatch.state import State
+from lockwatch.state.db import State
 
 DATA = tomllib.loads((Path(__file__).with_name("absurd_dates.toml")).read_text())
 ABSURD = [f"{stamp} {offset}" for stamp in DATA["stamps"] for offset in DATA["offsets"]]

@@ -13,7 +13,7 @@ import mailgen
 from lockwatch.pipeline import Processor
 from lockwatch.report import dedupe_key, legacy_key
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
-from lockwatch.state import MIGRATIONS, State
+from lockwatch.state.db import MIGRATIONS, State
 
 HARMLESS = (b"From: Bob <bob@mail.example>\r\nTo: me@example.test\r\nSubject: Lunch on Friday\r\n"
             b"Date: Mon, 23 Nov 2026 09:00:00 +0900\r\nMessage-ID: <lunch-42@mail.example>\r\n"
@@ -81,7 +81,7 @@ def test_copies_and_second_fetches_are_one_message(state: State) -> None:
 def test_keys_keep_the_message_id_readable_and_bounded() -> None:
     key = dedupe_key(None, HARMLESS)
     assert key.startswith("sha256:") and legacy_key(None, HARMLESS).startswith("sha256:")
-    from lockwatch.headers import header_mail
+    from lockwatch.parse.headers import header_mail
 
     mail = header_mail(HARMLESS)
     assert dedupe_key(mail, HARMLESS).startswith("<lunch-42@mail.example> ")

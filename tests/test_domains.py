@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lockwatch.defang import defang_text
+from lockwatch.alert.defang import defang_text
 from lockwatch.detect.domains import defang, registered_domain
 from lockwatch.detect.sender import lookalike_reason
 

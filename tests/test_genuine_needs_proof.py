@@ -91,7 +91,7 @@ def test_amazons_own_numbers_are_no_reason() -> None:
 
 def test_an_unproven_order_never_raises_a_takeover(tmp_path) -> None:
     from lockwatch.pipeline import Processor
-    from lockwatch.state import State
+    from lockwatch.state.db import State
 
     state = State(tmp_path / "s.db")
     processor = Processor(state, options=NO_DKIM, push=False)

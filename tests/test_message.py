@@ -5,7 +5,7 @@ from __future__ import annotations
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
-from lockwatch.message import decode_body, parse
+from lockwatch.parse.message import decode_body, parse
 
 
 def _raw(headers: str, body: bytes) -> bytes:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 import mailgen
-from lockwatch import alerts
+from lockwatch.alert import compose as alerts
 from lockwatch.detect import analyse_bytes
-from lockwatch.notify import Notifier, Target, redact, target_key
+from lockwatch.deliver.notify import Notifier, Target, redact, target_key
 from lockwatch.report import message_record
 from receivers import HttpReceiver, SmtpReceiver, closed_port
 

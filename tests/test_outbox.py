@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from lockwatch import alerts, outbox
-from lockwatch.notify import Notifier, Target, deliver_pending, target_key
+from lockwatch.alert import compose as alerts
+from lockwatch.deliver import outbox
+from lockwatch.deliver.notify import Notifier, Target, deliver_pending, target_key
 from lockwatch.pipeline import AlertDraft, store_alert
-from lockwatch.state import State
+from lockwatch.state.db import State
 from receivers import HttpReceiver, closed_port
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -132,7 +133,7 @@ def test_give_up_after_the_configured_age(state: State, caplog: pytest.LogCaptur
     notifier = Notifier([dead])
     outbox.enqueue(state, sample(), [dead], pushed=True, now=T0)
     outbox.deliver_pending(state, notifier, now=T0, give_up_after=3600)
-    caplog.set_level(logging.WARNING, logger="lockwatch.outbox")
+    caplog.set_level(logging.WARNING, logger="lockwatch.deliver.outbox")
     summary = outbox.deliver_pending(state, notifier, now=T0 + timedelta(hours=1, seconds=1), give_up_after=3600)
     assert summary.gave_up == 1 and summary.results == [] and summary.pending == 0
     assert deliveries(state)[0]["status"] == "gave_up"

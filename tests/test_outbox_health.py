@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lockwatch import health, outbox
-from lockwatch.notify import Notifier
-from lockwatch.state import State
+from lockwatch.track import health
+from lockwatch.deliver import outbox
+from lockwatch.deliver.notify import Notifier
+from lockwatch.state.db import State
 from receivers import HttpReceiver
 
 

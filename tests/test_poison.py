@@ -13,11 +13,11 @@ import pytest
 
 import mailgen
 from conftest import messages
-from lockwatch.alerts import MessageAlerts
-from lockwatch.burst import TakeoverTracker
+from lockwatch.alert.compose import MessageAlerts
+from lockwatch.track.takeover import TakeoverTracker
 from lockwatch.pipeline import AlertDraft, Processor, database_failure, store_alert
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
-from lockwatch.state import State, StateError
+from lockwatch.state.db import State, StateError
 
 POISON = "home/INBOX/17"
 

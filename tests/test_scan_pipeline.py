@@ -11,7 +11,7 @@ import pytest
 import mailgen
 from lockwatch.pipeline import AlertDraft, Processor
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
-from lockwatch.state import State
+from lockwatch.state.db import State
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_header_only_items_are_recorded_as_not_amazon(state: State) -> None:
 
 
 def test_header_mail_decodes_folded_and_encoded_fields() -> None:
-    from lockwatch.headers import header_mail
+    from lockwatch.parse.headers import header_mail
 
     mail = header_mail(b"Received: x\r\nSubject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\r\n"
                        b" =?UTF-8?B?44Gn44GZ?=\r\nFrom: \"Shop, Inc.\" <news@shop.example>\r\n"
@@ -96,7 +96,7 @@ def test_header_mail_decodes_folded_and_encoded_fields() -> None:
 def test_a_version_1_state_file_is_migrated(tmp_path: Path) -> None:
     import sqlite3
 
-    from lockwatch.state import MIGRATIONS
+    from lockwatch.state.db import MIGRATIONS
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)

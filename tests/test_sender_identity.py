@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from lockwatch.addresses import parse_from
+from lockwatch.parse.addresses import parse_from
 from lockwatch.detect import DetectOptions, analyse_bytes
 
 NO_DKIM = DetectOptions(dkim_verify=False)

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from conftest import write_config
-from lockwatch.outbox import enqueue
-from lockwatch.state import State, utcnow
+from lockwatch.deliver.outbox import enqueue
+from lockwatch.state.db import State, utcnow
 
 
 def seeded(tmp_path: Path) -> Path:

@@ -236,7 +236,7 @@ def _default_limits() -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Burst:
-    """Takeover and lock incident rules (lockwatch.burst); times are event times (the mails' Dates)."""
+    """Takeover and lock incident rules (lockwatch.track.takeover); times are event times (the mails' Dates)."""
 
     orders: int = _key(_int(1, 1000), 3)
     window: float = _key(_seconds, 1800.0)

@@ -26,7 +26,7 @@ class Mail:
     from_name: str = ""
     from_addr: str = ""  # the first From mailbox's address (see from_candidates when ambiguous)
     from_candidates: list[str] = field(default_factory=list)  # every address a reader may take as the sender
-    from_problems: list[str] = field(default_factory=list)  # why the From is ambiguous (lockwatch.addresses)
+    from_problems: list[str] = field(default_factory=list)  # why the From is ambiguous (lockwatch.parse.addresses)
     sender_addr: str = ""  # the Sender header's address, "" if none
     reply_to: list[str] = field(default_factory=list)
     return_path: str = ""

@@ -1,7 +1,7 @@
 """One message through analyse → record → track → alert, and a batch of them through state.
 
 ``check``, ``scan`` and ``run`` all go through ``Processor``. Trackers are the seam for later
-stages: each is called with the recorded message and returns alert drafts (``lockwatch.alerts``
+stages: each is called with the recorded message and returns alert drafts (``lockwatch.alert.compose``
 writes the per-message phishing alerts; the takeover tracker adds order bursts). Analysis happens outside
 the database transaction; recording, tracking, alerts and the folder checkpoint share one.
 
@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from lockwatch.headers import header_mail
+from lockwatch.parse.headers import header_mail
 from lockwatch.sources.base import Batch
-from lockwatch.state import State, StateError, utcnow
+from lockwatch.state.db import State, StateError, utcnow
 
 if TYPE_CHECKING:
     from lockwatch.config import Burst
@@ -66,7 +66,7 @@ class Analysed:
     dedupe_key: str
     mail: Mail | None
     analysis: Analysis
-    legacy_key: str | None = None  # the key state files before schema version 3 used (lockwatch.state)
+    legacy_key: str | None = None  # the key state files before schema version 3 used (lockwatch.state.db)
 
 
 @dataclass
@@ -82,8 +82,8 @@ class ProcessedMessage:
 
 def default_trackers(lang: str, burst: Burst | None = None) -> list[Tracker]:
     """The trackers every scan runs: per-message phishing alerts, then takeover and lock incidents."""
-    from lockwatch.alerts import MessageAlerts
-    from lockwatch.burst import TakeoverTracker
+    from lockwatch.alert.compose import MessageAlerts
+    from lockwatch.track.takeover import TakeoverTracker
 
     return [MessageAlerts(lang), TakeoverTracker(burst, lang)]
 

@@ -8,8 +8,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lockwatch.dates import sane
-from lockwatch.defang import clean
+from lockwatch.parse.dates import sane
+from lockwatch.alert.defang import clean
 from lockwatch.model import Analysis, Mail
 from lockwatch.sources.base import split_header
 
@@ -111,7 +111,7 @@ def human(record: dict[str, Any], lang: str = "en") -> str:
     Every value from the mail goes through ``clean``: no escape sequence, bidi override or
     zero-width character reaches the terminal, and no URL or domain stays clickable.
     """
-    from lockwatch.alerts import actions_for
+    from lockwatch.alert.compose import actions_for
 
     labels = VERDICT_LABEL.get(lang, VERDICT_LABEL["en"])
     verdict = "parse_error" if record.get("parse_error") else record["verdict"]

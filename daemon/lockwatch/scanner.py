@@ -15,7 +15,7 @@ from datetime import date
 from lockwatch.config import Account
 from lockwatch.pipeline import ProcessedMessage, Processor
 from lockwatch.sources.base import AuthError, Checkpoint, ConnectionLost, Prefilter, Source, SourceError
-from lockwatch.state import State
+from lockwatch.state.db import State
 
 __all__ = ["Progress", "ScanStats", "open_source", "scan_account"]
 

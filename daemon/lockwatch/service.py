@@ -24,7 +24,7 @@ from typing import Any
 from lockwatch.config import Account, Config, ConfigError, find_config, load, parse_since
 from lockwatch.scanner import Progress, ScanStats, scan_account
 from lockwatch.sources.base import AuthError, SourceError
-from lockwatch.state import State, StateError
+from lockwatch.state.db import State, StateError
 
 __all__ = ["EXIT_CONFIG", "EXIT_OK", "Runtime", "Service", "main"]
 
@@ -152,7 +152,7 @@ class Runtime:
     def _warm_notifier(self) -> None:
         """Load apprise's plugins now, not on the first alert (~0.2 s that would add to its latency)."""
         try:
-            from lockwatch.notify import Target, notifier_for
+            from lockwatch.deliver.notify import Target, notifier_for
 
             notifier = notifier_for(self.config)
             for item in self.config.notify.urls:
@@ -211,7 +211,7 @@ class Runtime:
                 log.debug("marking %s idle: %s", folder, exc)
 
     def _health(self, acc: _AccountState, stats: ScanStats, *, whole: bool) -> None:
-        from lockwatch.health import record_failure, record_success
+        from lockwatch.track.health import record_failure, record_success
 
         name, lang = acc.account.name, self.config.notify.language
         if stats.auth_failed:
@@ -236,7 +236,7 @@ class Runtime:
         be mistaken for the caller's (``deliver_pending`` refuses to run inside one)."""
         if not self.config.notify.urls:
             return
-        from lockwatch.notify import deliver_pending
+        from lockwatch.deliver.notify import deliver_pending
 
         with self.deliver_lock:
             if self.stop.is_set():
@@ -253,8 +253,8 @@ class Runtime:
 
     def _schedule_delivery(self) -> None:
         """Run the delivery job when the next retry is due, not on the next DELIVERY_INTERVAL tick."""
-        from lockwatch.notify import Target
-        from lockwatch.outbox import next_attempt
+        from lockwatch.deliver.notify import Target
+        from lockwatch.deliver.outbox import next_attempt
 
         try:
             due = next_attempt(self.outbox_state, [Target.of(t).key for t in self.config.notify.urls])

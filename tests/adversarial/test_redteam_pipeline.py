@@ -6,7 +6,7 @@ import base64
 
 from lockwatch.detect import DetectOptions, analyse_bytes
 from lockwatch.pipeline import Processor
-from lockwatch.state import State
+from lockwatch.state.db import State
 
 LOCK = "Amazon.co.jp のアカウントはロックされました。24時間以内に https://kk-support.example/x で確認してください。\r\n"
 

@@ -78,9 +78,9 @@ class DeliveryWorker:
 
     SCRIPT = """
 import json, sys
-from lockwatch.notify import Notifier
-from lockwatch.outbox import deliver_pending
-from lockwatch.state import State
+from lockwatch.deliver.notify import Notifier
+from lockwatch.deliver.outbox import deliver_pending
+from lockwatch.state.db import State
 state, notifier = State(sys.argv[1]), Notifier([sys.argv[2]])
 for _ in sys.stdin:
     try:

@@ -22,9 +22,9 @@ from conftest import imap_account, json_lines, write_config
 from daemonproc import make_config, wait_for
 from dnsserver import free_udp_port
 from dovecot import Dovecot, User
-from lockwatch.alerts import compose_test
-from lockwatch.outbox import enqueue
-from lockwatch.state import State
+from lockwatch.alert.compose import compose_test
+from lockwatch.deliver.outbox import enqueue
+from lockwatch.state.db import State
 from receivers import HttpReceiver, free_port
 
 OUTAGE = 60.0  # seconds the push endpoint is down

@@ -19,7 +19,7 @@ from lockwatch.config import Account, Config, ConfigError, load_default, parse_s
 from lockwatch.pipeline import ProcessedMessage, Processor
 from lockwatch.report import json_line
 from lockwatch.scanner import Progress, ScanStats, scan_account
-from lockwatch.state import State, StateError
+from lockwatch.state.db import State, StateError
 
 EXIT_OK, EXIT_CONFIG, EXIT_MAILBOX = 0, 2, 3
 DEFAULT_SINCE = "30d"
@@ -94,10 +94,10 @@ def local_state_path() -> str:
 
 
 def deliver(state: State, config: Config) -> None:
-    """Seam for the notify issue: push the alerts queued by this pass, when lockwatch.notify exists."""
-    if importlib.util.find_spec("lockwatch.notify") is None:
+    """Seam for the notify issue: push the alerts queued by this pass, when lockwatch.deliver.notify exists."""
+    if importlib.util.find_spec("lockwatch.deliver.notify") is None:
         return
-    from lockwatch.notify import deliver_pending  # type: ignore[import-not-found]
+    from lockwatch.deliver.notify import deliver_pending  # type: ignore[import-not-found]
 
     deliver_pending(state, config)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from lockwatch.config import load_default
 from lockwatch.report import json_line
-from lockwatch.state import State, StateError
+from lockwatch.state.db import State, StateError
 
 EXIT_OK, EXIT_CONFIG = 0, 2
 RECENT_ALERTS = 5
@@ -56,7 +56,7 @@ def collect(state: State, configured: list[str]) -> dict[str, Any]:
         entry["health"] = {"folder": row["folder"], "failures": row["failures"], "alerted": bool(row["alerted"]),
                            "last_error": row["last_error"], "since": row["since"]}
     try:
-        from lockwatch.outbox import status as outbox_status
+        from lockwatch.deliver.outbox import status as outbox_status
 
         outbox = outbox_status(state)
     except ImportError:  # pragma: no cover - the outbox module ships with the alerts issue

@@ -23,8 +23,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"lockwatch: {where}: notify.urls: no notify URLs configured", file=sys.stderr)
         return EXIT_FAILED
 
-    from lockwatch.alerts import compose_test
-    from lockwatch.notify import Notifier
+    from lockwatch.alert.compose import compose_test
+    from lockwatch.deliver.notify import Notifier
 
     alert = compose_test(config.notify.language)
     notifier = Notifier(config.notify.urls)

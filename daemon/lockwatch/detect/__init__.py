@@ -28,7 +28,7 @@ class DetectOptions:
 
 def analyse_bytes(raw: bytes, *, truncated: bool = False,
                   options: DetectOptions | None = None) -> tuple[Mail | None, Analysis]:
-    from lockwatch.message import ParseError, parse
+    from lockwatch.parse.message import ParseError, parse
 
     try:
         mail = parse(raw, truncated=truncated)

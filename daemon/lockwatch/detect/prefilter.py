@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from lockwatch.addresses import parse_from, parse_mailbox_list
+from lockwatch.parse.addresses import parse_from, parse_mailbox_list
 from lockwatch.detect.domains import domain_in, fold, label_skeleton, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sender import lookalike_reason
@@ -159,7 +159,7 @@ def names_brand_anyhow(text: str) -> bool:
 
 def _decode(value: bytes) -> str:
     """A header value as shown: ``_raw_text`` with its encoded words decoded."""
-    from lockwatch.headers import decode_words
+    from lockwatch.parse.headers import decode_words
 
     return decode_words(_raw_text(value))
 
@@ -171,7 +171,7 @@ def _ascii(value: bytes) -> str:
 
 def _raw_text(value: bytes) -> str:
     """A header value unfolded, 8-bit text decoded, encoded words kept (addresses are parsed before decoding)."""
-    from lockwatch.message import decode_body
+    from lockwatch.parse.message import decode_body
 
     value = re.sub(rb"\r?\n", b"", value).strip()
     try:
@@ -183,7 +183,7 @@ def _raw_text(value: bytes) -> str:
 def _odd_from(raw: list[bytes]) -> tuple[str, str] | None:
     """(display name, address) of a plain From; None when it is odd in a way phishers use.
 
-    The same strict parse as the full analysis (``lockwatch.addresses``): no From or several, several
+    The same strict parse as the full analysis (``lockwatch.parse.addresses``): no From or several, several
     addresses, a group, an address in the display name (also one hidden in an encoded word), no address.
     An encoded-word name on its own is not odd: most Japanese names are written so.
     """
@@ -218,7 +218,7 @@ def _claims_brand_domain(host: str) -> bool:
 
 def triage(header: bytes) -> Step:
     """What a scan should read of a message, judged on its header block: skip, peek or read."""
-    from lockwatch import japanese
+    from lockwatch.parse import charsets as japanese
 
     japanese.install_codec_aliases()
     k = knowledge()
@@ -300,8 +300,8 @@ def _shown_part(markup: str) -> str:
 
 def _leaf_text(ctype: str, charset: str | None, encoding: str, data: bytes) -> tuple[str, bool]:
     """(visible text of one text part's content, whether it shows a link or an image)."""
-    from lockwatch.htmllinks import extract_html
-    from lockwatch.message import URL_IN_TEXT, decode_body
+    from lockwatch.parse.html import extract_html
+    from lockwatch.parse.message import URL_IN_TEXT, decode_body
 
     text = decode_body(_transfer_decoded(data, encoding.strip().lower()), charset, partial=True)
     linked = False

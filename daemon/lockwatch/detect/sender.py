@@ -25,7 +25,7 @@ class SenderIdentity:
     address: str
     domain: str
     candidates: tuple[str, ...]  # every address a reader (or a server) may take as the sender
-    problems: tuple[str, ...]  # lockwatch.addresses problem codes, plus the ones found here
+    problems: tuple[str, ...]  # lockwatch.parse.addresses problem codes, plus the ones found here
 
     @property
     def ambiguous(self) -> bool:

@@ -21,7 +21,7 @@ from datetime import date
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError
 
-from lockwatch import credentials
+from lockwatch.sources import credentials
 from lockwatch.config import Account
 from lockwatch.sources.base import (
     AuthError,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lockwatch.headers import decode_words
+from lockwatch.parse.headers import decode_words
 
 __all__ = ["FromIdentity", "parse_from", "parse_mailbox"]
 

@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lockwatch.notify import Notifier
-    from lockwatch.state import State
+    from lockwatch.deliver.notify import Notifier
+    from lockwatch.state.db import State
 
 __all__ = ["BACKOFF_CAP", "BACKOFF_FIRST", "DEFAULT_GIVE_UP", "DeliverySummary", "backoff", "deliver_pending",
            "enqueue", "next_attempt", "status"]
@@ -55,7 +55,7 @@ def backoff(attempts: int) -> float:
 
 
 def _targets(targets: Iterable[Any]) -> list[Any]:
-    from lockwatch.notify import Target
+    from lockwatch.deliver.notify import Target
 
     return [Target.of(t) for t in targets]
 

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from lockwatch.alerts import compose_health
-from lockwatch.outbox import enqueue
+from lockwatch.alert.compose import compose_health
+from lockwatch.deliver.outbox import enqueue
 
 if TYPE_CHECKING:
-    from lockwatch.state import State
+    from lockwatch.state.db import State
 
 __all__ = ["DEFAULT_THRESHOLD", "record_failure", "record_success"]
 

@@ -94,7 +94,7 @@ def defang_text(text: str) -> str:
     phone number made inert; full-width Latin and HTML entities are read as what they show."""
     if "&" in text:
         text = html.unescape(text)  # https&#58;//evil&#46;top is https://evil.top to an HTML renderer
-    text = text.translate(_FULL_WIDTH_ASCII)  # markup is escaped where a target renders it (lockwatch.render)
+    text = text.translate(_FULL_WIDTH_ASCII)  # markup is escaped where a target renders it (lockwatch.deliver.render)
     return _defang_numbers(_defang_bare(_URL.sub(lambda m: defang_url(m[0]), text)))
 
 

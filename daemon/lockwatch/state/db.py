@@ -128,7 +128,7 @@ def _text(value: Any) -> str:
 
 
 def _moment(value: Any) -> datetime | None:
-    from lockwatch.dates import sane
+    from lockwatch.parse.dates import sane
 
     try:
         return sane(datetime.fromisoformat(value)) if isinstance(value, str) and value else None

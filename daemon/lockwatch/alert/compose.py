@@ -3,7 +3,7 @@
 Texts and actions come from ``lockwatch/playbooks/<lang>.toml``; phone numbers, the help page and
 the reporting addresses from the brand profile. Every value taken from a mail is cleaned and
 defanged (``hxxps://amaz0n-jp[.]top/...``) before it is placed in a text; the body is plain text in
-sections (``■ heading``, ``1.`` actions, ``-`` details) that ``lockwatch.render`` can escape per target.
+sections (``■ heading``, ``1.`` actions, ``-`` details) that ``lockwatch.deliver.render`` can escape per target.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from lockwatch import playbooks
-from lockwatch.addresses import parse_mailbox
-from lockwatch.dates import sane
-from lockwatch.defang import clean, defang_text
+from lockwatch.alert import playbooks
+from lockwatch.parse.addresses import parse_mailbox
+from lockwatch.parse.dates import sane
+from lockwatch.alert.defang import clean, defang_text
 
 if TYPE_CHECKING:
     from lockwatch.model import Analysis, Mail
     from lockwatch.pipeline import AlertDraft
-    from lockwatch.state import State
+    from lockwatch.state.db import State
 
 __all__ = [
     "KINDS", "SEVERITIES", "Alert", "MessageAlerts", "actions_for", "compose_health", "compose_incident",
@@ -429,7 +429,7 @@ def _is_backfill(record: Mapping[str, Any], mail: Mail | None, max_age: float) -
     Arrival is the topmost Received stamp (added by the user's own server); a sender-chosen Date
     only counts when there is none, and then bounded like every event time.
     """
-    from lockwatch.burst import _arrival, event_time
+    from lockwatch.track.takeover import _arrival, event_time
 
     moment = _arrival(mail) or event_time(record, mail)  # a back-dated Date must not hide a fresh phish
     return (datetime.now(UTC) - moment).total_seconds() > max_age

@@ -1,7 +1,7 @@
 """Alert texts per language (``ja.toml``, ``en.toml``) and the official help facts of the brand profile.
 
 A playbook holds, per alert kind, a title template, a summary and the numbered immediate actions;
-``{name}`` placeholders are filled by ``lockwatch.alerts``. Phone numbers, the help page and the
+``{name}`` placeholders are filled by ``lockwatch.alert.compose``. Phone numbers, the help page and the
 reporting addresses come from the brand profile (``lockwatch/brands/amazon.toml``), never from code.
 """
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("ja", "en")
 HERE = Path(__file__).resolve().parent
-BRANDS = HERE.parent / "brands"
+BRANDS = HERE.parent.parent / "brands"
 
 
 @functools.cache

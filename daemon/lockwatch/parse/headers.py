@@ -12,7 +12,7 @@ import email.utils
 import quopri
 import re
 
-from lockwatch.dates import mail_date
+from lockwatch.parse.dates import mail_date
 from lockwatch.model import Mail
 
 __all__ = ["decode_words", "header_fields", "header_mail"]
@@ -70,7 +70,7 @@ def decode_words(text: str) -> str:
 
     def flush() -> None:
         if pending:
-            from lockwatch.message import decode_body
+            from lockwatch.parse.message import decode_body
 
             # partial: a word cut inside a character loses that character, not its charset
             out.append(decode_body(b"".join(pending), label or None, partial=True))

@@ -10,7 +10,7 @@ records events in the state database (``events``), so windows survive restarts:
   an order (the e-mail-bomb rule; other mail leaves no event).
 
 The event time is the mail's Date, bounded by its arrival (topmost Received) and by now; a Date or stamp
-that is absurd (year 9999, far in the future, unreadable) counts as missing (``lockwatch.dates``). Each new event
+that is absurd (year 9999, far in the future, unreadable) counts as missing (``lockwatch.parse.dates``). Each new event
 is checked against the rules on event time (``[burst]`` in the config) and turns into an incident:
 one open incident per account and kind (``takeover`` / ``account_lock`` / ``security_notice``), updated by
 later events with at most one follow-up alert per ``followup_interval`` and closed after
@@ -29,16 +29,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lockwatch.addresses import parse_mailbox
-from lockwatch.dates import received_time, sane, shift
-from lockwatch.defang import clean
-from lockwatch.state import utcnow
+from lockwatch.parse.addresses import parse_mailbox
+from lockwatch.parse.dates import received_time, sane, shift
+from lockwatch.alert.defang import clean
+from lockwatch.state.db import utcnow
 
 if TYPE_CHECKING:
     from lockwatch.config import Burst
     from lockwatch.model import Analysis, Mail
     from lockwatch.pipeline import AlertDraft
-    from lockwatch.state import State
+    from lockwatch.state.db import State
 
 __all__ = ["SECURITY_CHANGES", "TakeoverTracker", "event_time"]
 
@@ -47,7 +47,7 @@ SECURITY_CHANGES = frozenset({"password_changed", "email_changed", "phone_change
 # security events worth a security_notice of their own
 NOTICE_EVENTS = SECURITY_CHANGES | {"address_added", "payment_added"}
 BULK_KEEP = timedelta(days=2)  # bulk_mail events older than this (before the newest one) are pruned
-TEXTS = Path(__file__).resolve().parent / "playbooks" / "incidents.toml"
+TEXTS = Path(__file__).resolve().parent.parent / "alert" / "playbooks" / "incidents.toml"
 
 
 @functools.cache
@@ -373,7 +373,7 @@ class TakeoverTracker:
 
     def _compose(self, kind: str, incident: dict[str, Any]) -> tuple[str, str]:
         try:
-            from lockwatch.alerts import compose_incident
+            from lockwatch.alert.compose import compose_incident
         except ImportError:  # seam: without the playbooks, a plain text of the reasons and orders
             lines = [*incident["rules"], *(f"- {_order_text(o)}" for o in incident["orders"])]
             return kind, "\n".join(lines)
@@ -381,7 +381,7 @@ class TakeoverTracker:
         return alert.title, alert.body
 
     def _news_lines(self, new: Mapping[str, list[Any]]) -> list[str]:
-        # every value from a mail is cleaned and defanged (lockwatch.defang): no live URL in an alert
+        # every value from a mail is cleaned and defanged (lockwatch.alert.defang): no live URL in an alert
         lines = [f"- {_fill(self.t['new_order'], order=_order_text(o))}" for o in new.get("orders", [])]
         lines += [f"- {_fill(self.t['new_rule'], rule=clean(r, 300))}" for r in new.get("reasons", [])]
         lines += [f"- {_fill(self.t['new_notice'], subject=clean(s, 200))}" for s in new.get("notices", [])]
@@ -389,7 +389,7 @@ class TakeoverTracker:
 
     # -- formatting ----------------------------------------------------------------------------
     def _dur(self, seconds: float) -> str:
-        from lockwatch import playbooks
+        from lockwatch.alert import playbooks
 
         labels = playbooks.load(self.lang).get("labels", {})
         if seconds < 3600 or seconds % 3600:
@@ -403,7 +403,7 @@ class TakeoverTracker:
         return max(60.0, (times[-1] - times[0]).total_seconds() // 60 * 60 + 60)
 
     def _event(self, event: str | None) -> str:
-        from lockwatch import playbooks
+        from lockwatch.alert import playbooks
 
         names = playbooks.load(self.lang).get("events", {})
         return str(names.get(event or "other") or event or "")
@@ -450,7 +450,7 @@ def _order_dict(row: Any) -> dict[str, Any]:
 
 
 def _money(total: Any, currency: Any) -> str:
-    from lockwatch.alerts import CURRENCY_SIGNS
+    from lockwatch.alert.compose import CURRENCY_SIGNS
 
     if not isinstance(total, int | float) or isinstance(total, bool):
         return ""

@@ -16,10 +16,10 @@ import re
 import unicodedata
 from email.message import Message
 
-from lockwatch import japanese
-from lockwatch.addresses import parse_from, parse_mailbox, parse_mailbox_list
-from lockwatch.headers import decode_words
-from lockwatch.htmllinks import extract_html
+from lockwatch.parse import charsets as japanese
+from lockwatch.parse.addresses import parse_from, parse_mailbox, parse_mailbox_list
+from lockwatch.parse.headers import decode_words
+from lockwatch.parse.html import extract_html
 from lockwatch.model import Link, Mail
 
 japanese.install_codec_aliases()
@@ -151,8 +151,8 @@ def _unfold(value: str) -> str:
 
 
 def _date(value: str | None):
-    """The Date header as an aware datetime; None when missing, unreadable or absurd (``lockwatch.dates``)."""
-    from lockwatch.dates import mail_date
+    """The Date header as an aware datetime; None when missing, unreadable or absurd (``lockwatch.parse.dates``)."""
+    from lockwatch.parse.dates import mail_date
 
     return mail_date(value)
 

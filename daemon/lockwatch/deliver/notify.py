@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from lockwatch.alerts import severity_rank
+from lockwatch.alert.compose import severity_rank
 from lockwatch.logs import add_url_secrets, redactor
-from lockwatch.render import DEFAULT_BODY_MAX, FORMATS, Limits, render
+from lockwatch.deliver.render import DEFAULT_BODY_MAX, FORMATS, Limits, render
 
 if TYPE_CHECKING:
-    from lockwatch.outbox import DeliverySummary
-    from lockwatch.state import State
+    from lockwatch.deliver.outbox import DeliverySummary
+    from lockwatch.state.db import State
 
 __all__ = ["DEFAULT_CTO", "DEFAULT_RTO", "Notifier", "SendResult", "Target", "deliver_pending", "redact",
            "target_key"]
@@ -159,7 +159,7 @@ class Notifier:
     def verbatim(self) -> tuple[str, ...]:
         """Official URLs that stay clickable in markdown/HTML (the brand's help pages)."""
         if self._verbatim is None:
-            from lockwatch.playbooks import brand_help
+            from lockwatch.alert.playbooks import brand_help
 
             self._verbatim = tuple(u for mp in ("jp", "en") for u in brand_help(mp).official_urls)
         return self._verbatim
@@ -265,7 +265,7 @@ def notifier_for(settings: Any) -> Notifier:
 
 def give_up_after(settings: Any) -> float:
     """``[notify] give_up_after`` in seconds (default 3 days)."""
-    from lockwatch.outbox import DEFAULT_GIVE_UP
+    from lockwatch.deliver.outbox import DEFAULT_GIVE_UP
 
     value = getattr(getattr(settings, "notify", settings), "give_up_after", None)
     seconds = getattr(value, "total_seconds", lambda: value)()
@@ -274,7 +274,7 @@ def give_up_after(settings: Any) -> float:
 
 def deliver_pending(state: State, settings: Any) -> DeliverySummary:
     """Push every alert that is due to every configured URL (called after each scan pass)."""
-    from lockwatch.outbox import deliver_pending as deliver
+    from lockwatch.deliver.outbox import deliver_pending as deliver
 
     summary = deliver(state, notifier_for(settings), give_up_after=give_up_after(settings))
     if summary.sent or summary.failed or summary.gave_up:

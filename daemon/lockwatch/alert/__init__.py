@@ -1,0 +1,1 @@
+"""Facts → a localized alert that says what happened and what to do now; mail-derived text defanged."""

@@ -1,0 +1,1 @@
+"""Alerts → phones: targets, rendering per service, sending through apprise, and the outbox."""

@@ -1,0 +1,1 @@
+"""The state database: schema, migrations and every query lockwatch runs."""

@@ -1,0 +1,1 @@
+"""Records over time → incident facts (takeover bursts, locks, watcher health); no wording."""
