@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 
 from fuzzmail import DATA
 from lockwatch.alert.compose import compose_message
+from lockwatch.deliver.render import FORMATS, Limits, render
 from lockwatch.detect import analyse_bytes, header_prefilter
 from lockwatch.detect.domains import domain_in
 from lockwatch.detect.knowledge import knowledge
-from lockwatch.parse.headers import header_mail
 from lockwatch.model import VERDICTS
-from lockwatch.deliver.render import FORMATS, Limits, render
+from lockwatch.parse.headers import header_mail
 from lockwatch.report import human, json_line, message_record
 
 HANG_GUARD = 10.0  # seconds for one message: catches catastrophic backtracking, not a speed target

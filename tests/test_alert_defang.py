@@ -15,9 +15,9 @@ import burstmail
 from conftest import alerts
 from fuzzcheck import live_links, official_urls
 from lockwatch.alert.compose import compose_incident, compose_message
-from lockwatch.track.takeover import _order_text
 from lockwatch.pipeline import Processor
 from lockwatch.state.db import State
+from lockwatch.track.takeover import _order_text
 
 EVIL = "https://evil.example/x evil.example"
 NOW = datetime.now(UTC)

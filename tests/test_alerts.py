@@ -13,8 +13,8 @@ import mailgen
 from lockwatch.alert import compose as alerts
 from lockwatch.alert import playbooks
 from lockwatch.alert.defang import clean, defang_text
-from lockwatch.detect import analyse_bytes
 from lockwatch.deliver.render import Limits, render
+from lockwatch.detect import analyse_bytes
 from lockwatch.report import message_record
 
 PLAYBOOKS = Path(playbooks.__file__).parent

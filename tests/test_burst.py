@@ -15,9 +15,9 @@ import pytest
 import burstmail as mk
 from conftest import alerts, imap_account, json_lines, write_config
 from dovecot import Dovecot, User
-from lockwatch.track.takeover import event_time
 from lockwatch.config import ConfigError, parse
 from lockwatch.model import Mail
+from lockwatch.track.takeover import event_time
 
 NOW = datetime.now(UTC)
 

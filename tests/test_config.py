@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from lockwatch import config as cfg
-from lockwatch.sources import credentials
 from lockwatch.config import ConfigError
+from lockwatch.sources import credentials
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,15 +18,15 @@ import burstmail
 import mailgen
 from conftest import alerts, messages
 from lockwatch.alert.compose import compose_message
-from lockwatch.track.takeover import event_time
+from lockwatch.model import Analysis, Mail
 from lockwatch.parse.dates import mail_date, received_time, sane, shift
 from lockwatch.parse.headers import header_mail
 from lockwatch.parse.message import parse
-from lockwatch.model import Analysis, Mail
 from lockwatch.pipeline import Processor
 from lockwatch.report import human, message_record
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
 from lockwatch.state.db import State
+from lockwatch.track.takeover import event_time
 
 DATA = tomllib.loads((Path(__file__).with_name("absurd_dates.toml")).read_text())
 ABSURD = [f"{stamp} {offset}" for stamp in DATA["stamps"] for offset in DATA["offsets"]]

@@ -22,9 +22,9 @@ import fuzzmail
 from conftest import lockwatch_command
 from lockwatch.alert.compose import compose_message
 from lockwatch.alert.defang import clean, defang_text
+from lockwatch.deliver.render import Limits, render
 from lockwatch.detect import analyse_bytes
 from lockwatch.parse.message import MAX_TEXT_CHARS, decode_body, parse
-from lockwatch.deliver.render import Limits, render
 from lockwatch.report import human, message_record
 
 FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,

@@ -12,8 +12,8 @@ import pytest
 
 import mailgen
 from lockwatch.alert import compose as alerts
-from lockwatch.detect import analyse_bytes
 from lockwatch.deliver.notify import Notifier, Target, redact, target_key
+from lockwatch.detect import analyse_bytes
 from lockwatch.report import message_record
 from receivers import HttpReceiver, SmtpReceiver, closed_port
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lockwatch.track import health
 from lockwatch.deliver import outbox
 from lockwatch.deliver.notify import Notifier
 from lockwatch.state.db import State
+from lockwatch.track import health
 from receivers import HttpReceiver
 
 

@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from lockwatch.parse.addresses import parse_from
 from lockwatch.detect import DetectOptions, analyse_bytes
+from lockwatch.parse.addresses import parse_from
 
 NO_DKIM = DetectOptions(dkim_verify=False)
 OWN_PASS = "mx.home.example; spf=pass smtp.mailfrom=evil-shop.example; dkim=pass header.d=evil-shop.example; " \

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lockwatch.alert import playbooks
+from lockwatch.alert.defang import clean, defang_text
 from lockwatch.parse.addresses import parse_mailbox
 from lockwatch.parse.dates import sane
-from lockwatch.alert.defang import clean, defang_text
 
 if TYPE_CHECKING:
     from lockwatch.model import Analysis, Mail

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lockwatch.alert.compose import severity_rank
-from lockwatch.logs import add_url_secrets, redactor
 from lockwatch.deliver.render import DEFAULT_BODY_MAX, FORMATS, Limits, render
+from lockwatch.logs import add_url_secrets, redactor
 
 if TYPE_CHECKING:
     from lockwatch.deliver.outbox import DeliverySummary

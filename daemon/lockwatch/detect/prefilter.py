@@ -23,10 +23,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from lockwatch.parse.addresses import parse_from, parse_mailbox_list
 from lockwatch.detect.domains import domain_in, fold, label_skeleton, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sender import lookalike_reason
+from lockwatch.parse.addresses import parse_from, parse_mailbox_list
 
 __all__ = ["PEEK", "READ", "SKIP", "Step", "Words", "body_prefix_relevant", "haystack", "looks_relevant",
            "names_brand_anyhow", "peek_size", "reads_body", "triage"]

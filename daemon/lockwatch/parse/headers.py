@@ -12,8 +12,8 @@ import email.utils
 import quopri
 import re
 
-from lockwatch.parse.dates import mail_date
 from lockwatch.model import Mail
+from lockwatch.parse.dates import mail_date
 
 __all__ = ["decode_words", "header_fields", "header_mail"]
 

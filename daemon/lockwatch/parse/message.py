@@ -16,11 +16,11 @@ import re
 import unicodedata
 from email.message import Message
 
+from lockwatch.model import Link, Mail
 from lockwatch.parse import charsets as japanese
 from lockwatch.parse.addresses import parse_from, parse_mailbox, parse_mailbox_list
 from lockwatch.parse.headers import decode_words
 from lockwatch.parse.html import extract_html
-from lockwatch.model import Link, Mail
 
 japanese.install_codec_aliases()
 

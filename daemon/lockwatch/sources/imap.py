@@ -21,8 +21,8 @@ from datetime import date
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError
 
-from lockwatch.sources import credentials
 from lockwatch.config import Account
+from lockwatch.sources import credentials
 from lockwatch.sources.base import (
     AuthError,
     Batch,

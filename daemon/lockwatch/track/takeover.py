@@ -29,9 +29,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.alert.defang import clean
 from lockwatch.parse.addresses import parse_mailbox
 from lockwatch.parse.dates import received_time, sane, shift
-from lockwatch.alert.defang import clean
 from lockwatch.state.db import utcnow
 
 if TYPE_CHECKING:
