@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from lockwatch import config as cfg
-from lockwatch.config import ConfigError
 from lockwatch.detect import DetectOptions, analyse_bytes
 from lockwatch.detect.auth import AuthVerdict, trusted_results
+from lockwatch.errors import ConfigError
 from lockwatch.parse.message import parse
 
 AMAZON = "amazon.co.jp"

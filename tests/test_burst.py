@@ -15,7 +15,8 @@ import pytest
 import burstmail as mk
 from conftest import alerts, imap_account, json_lines, write_config
 from dovecot import Dovecot, User
-from lockwatch.config import ConfigError, parse
+from lockwatch.config import parse
+from lockwatch.errors import ConfigError
 from lockwatch.model import Mail
 from lockwatch.track.takeover import event_time
 

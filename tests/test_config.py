@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lockwatch import config as cfg
-from lockwatch.config import ConfigError
+from lockwatch.errors import ConfigError, CredentialError
 from lockwatch.sources import credentials
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,14 +198,14 @@ def test_password_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_password_source_failures_do_not_leak_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LW_NOPE", raising=False)
     monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
-    with pytest.raises(credentials.CredentialError, match=r"\$LW_NOPE is not set"):
+    with pytest.raises(CredentialError, match=r"\$LW_NOPE is not set"):
         credentials.password(account(password_env="LW_NOPE"))
-    with pytest.raises(credentials.CredentialError, match="exit status 3") as info:
+    with pytest.raises(CredentialError, match="exit status 3") as info:
         credentials.password(account(password_command="echo s3cret-out; echo s3cret-err >&2; exit 3"))
     assert "s3cret" not in str(info.value)
-    with pytest.raises(credentials.CredentialError, match="CREDENTIALS_DIRECTORY"):
+    with pytest.raises(CredentialError, match="CREDENTIALS_DIRECTORY"):
         credentials.password(account(credential="x"))
-    with pytest.raises(credentials.CredentialError, match="No such file"):
+    with pytest.raises(CredentialError, match="No such file"):
         credentials.password(account(password_file=str(tmp_path / "missing")))
 
 

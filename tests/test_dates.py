@@ -18,8 +18,9 @@ import burstmail
 import mailgen
 from conftest import alerts, messages
 from lockwatch.alert.compose import compose_message
+from lockwatch.clock import sane, shift
 from lockwatch.model import Analysis, Mail
-from lockwatch.parse.dates import mail_date, received_time, sane, shift
+from lockwatch.parse.dates import mail_date, received_time
 from lockwatch.parse.headers import header_mail
 from lockwatch.parse.message import parse
 from lockwatch.pipeline import Processor

@@ -14,9 +14,10 @@ import pytest
 import mailgen
 from conftest import messages
 from lockwatch.alert.compose import MessageAlerts
+from lockwatch.errors import StateError
 from lockwatch.pipeline import AlertDraft, Processor, database_failure, store_alert
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
-from lockwatch.state.db import State, StateError
+from lockwatch.state.db import State
 from lockwatch.track.takeover import TakeoverTracker
 
 POISON = "home/INBOX/17"

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)  # the state and its directory: owner only, whatever the umask
     setup_logging(args.verbose, args.quiet)
     module = importlib.import_module(f"lockwatch.commands.{COMMANDS[args.command]}")
-    from lockwatch.config import ConfigError
+    from lockwatch.errors import ConfigError
 
     try:
         return int(module.run(args))

@@ -19,13 +19,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.errors import ConfigError
 from lockwatch.logs import add_secrets, add_url_secrets
 
 if TYPE_CHECKING:
-    from lockwatch.detect import DetectOptions
+    from lockwatch.detect.options import DetectOptions
 
 __all__ = [
-    "Account", "Burst", "Config", "ConfigError", "Detect", "Notify", "NotifyTarget", "Schedule",
+    "Account", "Burst", "Config", "Detect", "Notify", "NotifyTarget", "Schedule",
     "StateSettings", "default_state_path", "find_config", "load", "load_default", "parse_duration",
     "parse_since",
 ]
@@ -36,14 +37,6 @@ LOCAL_TYPES = ("maildir", "mbox", "eml")
 SEVERITIES = ("info", "warning", "critical")
 SECRET_KEYS = ("password", "password_env", "password_file", "password_command", "credential")
 DEFAULT_MAX_MESSAGE_SIZE = 2 * 1024 * 1024
-
-
-class ConfigError(Exception):
-    """The config is unusable; the message names the file, the key and what is expected."""
-
-    def __init__(self, file: str | os.PathLike[str] | None, key: str, message: str) -> None:
-        self.file, self.key = str(file or "<config>"), key
-        super().__init__(f"{self.file}: {key}: {message}" if key else f"{self.file}: {message}")
 
 
 class _Invalid(ValueError):
@@ -278,7 +271,7 @@ class Detect:
     dns_timeout: float = _key(_seconds, 1.0)
 
     def options(self) -> DetectOptions:
-        from lockwatch.detect import DetectOptions
+        from lockwatch.detect.options import DetectOptions
 
         return DetectOptions(authserv_ids=self.authserv_ids, trusted_forwarders=self.trusted_forwarders,
                              dkim_verify=self.dkim_verify,

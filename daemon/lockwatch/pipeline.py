@@ -21,9 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.errors import StateError
 from lockwatch.parse.headers import header_mail
 from lockwatch.sources.base import Batch
-from lockwatch.state.db import State, StateError, utcnow
+from lockwatch.state.db import State, utcnow
 
 if TYPE_CHECKING:
     from lockwatch.config import Burst

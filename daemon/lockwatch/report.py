@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from lockwatch.alert.defang import clean
+from lockwatch.clock import sane
 from lockwatch.model import Analysis, Mail
-from lockwatch.parse.dates import sane
 from lockwatch.sources.base import split_header
 
 DATE_TEXT_MAX = 100

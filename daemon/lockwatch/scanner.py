@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from lockwatch.config import Account
+from lockwatch.errors import AuthError, ConnectionLost, SourceError
 from lockwatch.pipeline import ProcessedMessage, Processor
-from lockwatch.sources.base import AuthError, Checkpoint, ConnectionLost, Prefilter, Source, SourceError
+from lockwatch.sources.base import Checkpoint, Prefilter, Source
 from lockwatch.state.db import State
 
 __all__ = ["Progress", "ScanStats", "open_source", "scan_account"]

@@ -21,10 +21,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from lockwatch.config import Account, Config, ConfigError, find_config, load, parse_since
+from lockwatch.config import Account, Config, find_config, load, parse_since
+from lockwatch.errors import AuthError, ConfigError, SourceError, StateError
 from lockwatch.scanner import Progress, ScanStats, scan_account
-from lockwatch.sources.base import AuthError, SourceError
-from lockwatch.state.db import State, StateError
+from lockwatch.state.db import State
 
 __all__ = ["EXIT_CONFIG", "EXIT_OK", "Runtime", "Service", "main"]
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from lockwatch.alert import playbooks
 from lockwatch.alert.defang import clean, defang_text
+from lockwatch.clock import sane
 from lockwatch.parse.addresses import parse_mailbox
-from lockwatch.parse.dates import sane
 
 if TYPE_CHECKING:
     from lockwatch.model import Analysis, Mail

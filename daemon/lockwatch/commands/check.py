@@ -13,7 +13,8 @@ def _options(args: argparse.Namespace):
 
     if not getattr(args, "config", None):
         return DetectOptions(), None
-    from lockwatch.config import ConfigError, load
+    from lockwatch.config import load
+    from lockwatch.errors import ConfigError
 
     try:
         cfg = load(args.config)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from lockwatch.config import load_default
-from lockwatch.sources.base import SourceError
+from lockwatch.errors import SourceError
 
 EXIT_OK, EXIT_MAILBOX = 0, 3  # a config error: cli prints it and exits 2
 

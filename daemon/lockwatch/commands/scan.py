@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from lockwatch.config import Account, Config, ConfigError, load_default, parse_since
+from lockwatch.config import Account, Config, load_default, parse_since
+from lockwatch.errors import ConfigError, StateError
 from lockwatch.pipeline import ProcessedMessage, Processor
 from lockwatch.report import json_line
 from lockwatch.scanner import Progress, ScanStats, scan_account
-from lockwatch.state.db import State, StateError
+from lockwatch.state.db import State
 
 EXIT_OK, EXIT_CONFIG, EXIT_MAILBOX = 0, 2, 3
 DEFAULT_SINCE = "30d"

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 
-from lockwatch.detect import DetectOptions
+from lockwatch.detect.options import DetectOptions
 
 log = logging.getLogger(__name__)
 

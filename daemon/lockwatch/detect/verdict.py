@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import re
 
-from lockwatch.detect import DetectOptions
 from lockwatch.detect.auth import AuthVerdict, signed_domains, trusted_results, written_where_received
 from lockwatch.detect.brand import brand_claim
 from lockwatch.detect.domains import domain_in, fold, letters_skeleton, registered_domain
@@ -23,6 +22,7 @@ from lockwatch.detect.kinds import classify, extract_order, malformed_order_numb
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.links import examine_links
 from lockwatch.detect.lures import callback_numbers, examine_lures
+from lockwatch.detect.options import DetectOptions
 from lockwatch.detect.sender import SenderIdentity, examine_auth, examine_sender, sender_identity
 from lockwatch.detect.tracking import lock_event, security_event
 from lockwatch.model import Analysis, Mail, Reason

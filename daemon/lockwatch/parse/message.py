@@ -16,6 +16,7 @@ import re
 import unicodedata
 from email.message import Message
 
+from lockwatch.errors import ParseError
 from lockwatch.model import Link, Mail
 from lockwatch.parse import charsets as japanese
 from lockwatch.parse.addresses import parse_from, parse_mailbox, parse_mailbox_list
@@ -36,10 +37,6 @@ DECODED_HEADERS = ("from", "reply-to", "return-path", "to", "subject", "message-
 
 
 _BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # also the start of the UTF-32 ones
-
-
-class ParseError(Exception):
-    """The bytes are not a message lockwatch can read."""
 
 
 def parse(raw: bytes, *, truncated: bool = False) -> Mail:

@@ -7,22 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-__all__ = ["AuthError", "Batch", "Checkpoint", "ConnectionLost", "FolderRead", "Item", "Prefilter", "Source",
-           "SourceError", "split_header"]
+__all__ = ["Batch", "Checkpoint", "FolderRead", "Item", "Prefilter", "Source", "split_header"]
 
 Prefilter = Callable[[bytes], bool]  # header bytes → True when the body is worth reading
-
-
-class SourceError(Exception):
-    """A mailbox could not be read; the message is safe to show (never holds a secret)."""
-
-
-class AuthError(SourceError):
-    """The server refused the credentials: retrying will not help."""
-
-
-class ConnectionLost(SourceError):
-    """The connection broke (server gone, timeout): the rest of the account cannot be read now."""
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,12 @@ import subprocess
 from pathlib import Path
 
 from lockwatch.config import Account, warn_if_exposed
+from lockwatch.errors import CredentialError
 from lockwatch.logs import add_secrets
 
-__all__ = ["CredentialError", "oauth2_token", "password"]
+__all__ = ["oauth2_token", "password"]
 
 COMMAND_TIMEOUT = 60.0
-
-
-class CredentialError(Exception):
-    """A secret could not be obtained (missing variable, unreadable file, failing command)."""
 
 
 def password(account: Account) -> str:

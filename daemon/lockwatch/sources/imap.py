@@ -22,17 +22,9 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError
 
 from lockwatch.config import Account
+from lockwatch.errors import AuthError, ConnectionLost, CredentialError, SourceError
 from lockwatch.sources import credentials
-from lockwatch.sources.base import (
-    AuthError,
-    Batch,
-    Checkpoint,
-    ConnectionLost,
-    FolderRead,
-    Item,
-    Prefilter,
-    SourceError,
-)
+from lockwatch.sources.base import Batch, Checkpoint, FolderRead, Item, Prefilter
 
 __all__ = ["FolderInfo", "ImapSource"]
 
@@ -108,7 +100,7 @@ class ImapSource:
                 client.oauth2_login(acc.username, credentials.oauth2_token(acc))
             else:
                 client.login(acc.username, credentials.password(acc))
-        except credentials.CredentialError as exc:
+        except CredentialError as exc:
             raise AuthError(str(exc)) from None
         except IMAPClientError as exc:  # LoginError, or a refused AUTHENTICATE
             how = " with XOAUTH2" if acc.auth == "xoauth2" else ""

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from lockwatch.sources.base import Batch, Checkpoint, FolderRead, Item, Prefilter, SourceError, split_header
+from lockwatch.errors import SourceError
+from lockwatch.sources.base import Batch, Checkpoint, FolderRead, Item, Prefilter, split_header
 
 __all__ = ["LocalSource", "detect_kind"]
 

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from lockwatch.errors import StateError
+
 MIGRATIONS: list[str] = [
     # 1: the first schema
     """
@@ -128,7 +130,7 @@ def _text(value: Any) -> str:
 
 
 def _moment(value: Any) -> datetime | None:
-    from lockwatch.parse.dates import sane
+    from lockwatch.clock import sane
 
     try:
         return sane(datetime.fromisoformat(value)) if isinstance(value, str) and value else None
@@ -140,15 +142,6 @@ def _same_mail(row: sqlite3.Row, record: dict[str, Any]) -> bool:
     """Does a row keyed by a bare Message-ID (sender, subject, date as recorded) describe ``record``'s mail?"""
     return (_text(row["from_header"]) == _text(record.get("from")) and _text(row["subject"]) == _text(record.get("subject"))
             and _moment(row["date"]) == _moment(record.get("date")))
-
-
-class StateError(Exception):
-    """The state database cannot be opened or written; ``transient``: the disk is full, failing or
-    read-only (it may work again later), not a wrong path or permission."""
-
-    def __init__(self, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
-        self.transient = transient
 
 
 # primary SQLite result codes that mean the file cannot be written (full or read-only disk, I/O error) ...

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lockwatch.alert.defang import clean
+from lockwatch.clock import sane, shift
 from lockwatch.parse.addresses import parse_mailbox
-from lockwatch.parse.dates import received_time, sane, shift
+from lockwatch.parse.dates import received_time
 from lockwatch.state.db import utcnow
 
 if TYPE_CHECKING:
