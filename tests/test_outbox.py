@@ -16,7 +16,8 @@ import pytest
 from lockwatch.alert import compose as alerts
 from lockwatch.deliver import outbox
 from lockwatch.deliver.notify import Notifier, Target, deliver_pending, target_key
-from lockwatch.pipeline import AlertDraft, store_alert
+from lockwatch.model import Alert
+from lockwatch.pipeline import store_alert
 from lockwatch.state.db import State
 from receivers import HttpReceiver, closed_port
 
@@ -157,8 +158,8 @@ def test_min_severity_decides_which_targets_queue_an_alert(state: State, http: H
 def test_alerts_stored_by_the_pipeline_are_queued_for_the_configured_urls(state: State,
                                                                         http: HttpReceiver) -> None:
     with state.transaction():
-        store_alert(state, "home", AlertDraft("phishing", "critical", "t1", "b1", ["<a>"]), pushed=True)
-        store_alert(state, "home", AlertDraft("phishing", "critical", "t2", "b2", ["<b>"]), pushed=False)
+        store_alert(state, "home", Alert("phishing", "critical", "t1", "b1", ("<a>",)), pushed=True)
+        store_alert(state, "home", Alert("phishing", "critical", "t2", "b2", ("<b>",)), pushed=False)
     summary = outbox.deliver_pending(state, Notifier([http.url]))
     assert summary.sent == 1 and [p["title"] for p in http.posts] == ["t1"]
     assert outbox.deliver_pending(state, Notifier([http.url])).sent == 0

@@ -15,7 +15,8 @@ import mailgen
 from conftest import messages
 from lockwatch.alert.compose import MessageAlerts
 from lockwatch.errors import StateError
-from lockwatch.pipeline import AlertDraft, Processor, database_failure, store_alert
+from lockwatch.model import Alert
+from lockwatch.pipeline import Processor, database_failure, store_alert
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
 from lockwatch.state.db import State
 from lockwatch.track.takeover import TakeoverTracker
@@ -43,12 +44,12 @@ def stored(state: State) -> dict[str, dict[str, Any]]:
 class Boom:
     """A tracker that writes (an event and an alert) and then raises, for one message only."""
 
-    def __call__(self, st: State, account: str, record: dict[str, Any], mail: Any, analysis: Any) -> list[AlertDraft]:
+    def __call__(self, st: State, account: str, record: dict[str, Any], mail: Any, analysis: Any) -> list[Alert]:
         if record["source"] != POISON:
             return []
         st.execute("INSERT INTO events (account, kind, event_time) VALUES (?, 'order', '2026-01-01T00:00:00+00:00')",
                    (account,))
-        store_alert(st, account, AlertDraft("takeover", "critical", "half", "written"), pushed=True)
+        store_alert(st, account, Alert("takeover", "critical", "half", "written"), pushed=True)
         raise OverflowError("date value out of range")
 
 
@@ -134,7 +135,7 @@ def test_a_header_that_breaks_the_header_parser_is_a_parse_error(state: State, m
 @pytest.mark.parametrize("error", [sqlite3.OperationalError("disk I/O error"), sqlite3.DatabaseError("malformed"),
                                    StateError("cannot write the state database", transient=True)])
 def test_a_database_failure_is_no_poison_mail(state: State, error: Exception) -> None:
-    def failing(st: State, account: str, record: dict[str, Any], mail: Any, analysis: Any) -> list[AlertDraft]:
+    def failing(st: State, account: str, record: dict[str, Any], mail: Any, analysis: Any) -> list[Alert]:
         if record["source"] == POISON:
             raise error
         return []

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import mailgen
-from lockwatch.pipeline import AlertDraft, Processor
+from lockwatch.model import Alert
+from lockwatch.pipeline import Processor
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
 from lockwatch.state.db import State
 
@@ -41,7 +42,7 @@ def test_trackers_see_each_new_message_and_their_alerts_are_stored(state: State)
     def tracker(st, account, record, mail, analysis):
         seen.append((account, record["source"], analysis.verdict))
         genuine = analysis.verdict == "genuine"
-        return [AlertDraft("takeover", "critical", "t", "b", ["<x>"])] if genuine else []
+        return [Alert("takeover", "critical", "t", "b", ("<x>",))] if genuine else []
 
     processor = Processor(state, trackers=[tracker])
     done = processor.process("home", "s1", mailgen.genuine_order())

@@ -1,9 +1,12 @@
-"""Plain values that flow through the pipeline: a parsed mail, its links and the analysis."""
+"""Plain values that flow through the pipeline: a parsed mail, its links, the analysis and an alert."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+__all__ = ["Alert", "Analysis", "Link", "LinkFinding", "Mail", "Order", "Reason"]
 
 VERDICTS = ("not_amazon", "genuine", "suspicious", "phishing")
 KINDS = ("order", "gift_card", "shipping", "account_lock", "security", "payment", "marketing", "other")
@@ -103,3 +106,28 @@ class Analysis:
     lock_event: str | None = None  # lock | hold | reinstated
     parse_error: str | None = None
     verified: bool = False  # genuine and proven (aligned DMARC/DKIM): only such mail counts as Amazon's word
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert, composed and ready to store; ``as_json`` is the contract's alert object.
+
+    ``push`` False: record and show, never push (an incident found in backfill, last month's phishing).
+    """
+
+    kind: str  # phishing | takeover | account_lock | security_notice | health_down | health_up | test
+    severity: str  # info | warning | critical
+    title: str
+    body: str
+    message_ids: tuple[str, ...] = ()
+    account: str | None = None
+    incident_id: int | None = None
+    push: bool | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"type": "alert", "severity": self.severity, "kind": self.kind, "title": self.title,
+                "body": self.body, "message_ids": list(self.message_ids)}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.as_json(), "account": self.account, "incident_id": self.incident_id}
+

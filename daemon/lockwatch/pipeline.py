@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from lockwatch.errors import StateError
+from lockwatch.model import Alert
 from lockwatch.parse.headers import header_mail
 from lockwatch.sources.base import Batch
 from lockwatch.state.db import State, utcnow
@@ -31,31 +32,16 @@ if TYPE_CHECKING:
     from lockwatch.detect import DetectOptions
     from lockwatch.model import Analysis, Mail
 
-__all__ = ["AlertDraft", "Analysed", "ProcessedMessage", "Processor", "Tracker", "database_failure",
+__all__ = ["Analysed", "ProcessedMessage", "Processor", "Tracker", "database_failure",
            "default_trackers", "store_alert"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class AlertDraft:
-    """An alert before it is stored: the contract's alert object plus the incident it belongs to."""
-
-    kind: str  # phishing | takeover | account_lock | security_notice
-    severity: str  # critical | warning | info
-    title: str
-    body: str
-    message_ids: list[str] = field(default_factory=list)
-    incident_id: int | None = None
-    push: bool | None = None  # False: record and show, never push (e.g. an incident found in backfill)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"type": "alert", "severity": self.severity, "kind": self.kind, "title": self.title,
-                "body": self.body, "message_ids": list(self.message_ids)}
 
 
 # (state, account, message record, parsed mail, analysis) -> alerts; runs inside the transaction
-Tracker = Callable[["State", str, dict[str, Any], "Mail | None", "Analysis"], list[AlertDraft]]
+Tracker = Callable[["State", str, dict[str, Any], "Mail | None", "Analysis"], list[Alert]]
 
 
 @dataclass
@@ -142,13 +128,13 @@ def _name(tracker: Tracker) -> str:
     return str(getattr(tracker, "__name__", None) or type(tracker).__name__)
 
 
-def store_alert(state: State, account: str | None, draft: AlertDraft, *, pushed: bool) -> int:
+def store_alert(state: State, account: str | None, draft: Alert, *, pushed: bool) -> int:
     """Insert one alert; ``pushed`` False records it without queueing a push (--no-notify)."""
     cur = state.execute(
         "INSERT INTO alerts (created_at, account, kind, severity, title, body, message_ids, incident_id,"
         " pushed) VALUES (?,?,?,?,?,?,?,?,?)",
         (utcnow(), account, draft.kind, draft.severity, draft.title, draft.body,
-         json.dumps(draft.message_ids), draft.incident_id, int(pushed and draft.push is not False)))
+         json.dumps(list(draft.message_ids)), draft.incident_id, int(pushed and draft.push is not False)))
     return int(cur.lastrowid or 0)
 
 

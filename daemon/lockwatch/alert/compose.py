@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lockwatch.alert import playbooks
 from lockwatch.alert.defang import clean, defang_text
 from lockwatch.clock import sane
+from lockwatch.model import Alert
 from lockwatch.parse.addresses import parse_mailbox
 
 if TYPE_CHECKING:
     from lockwatch.model import Analysis, Mail
-    from lockwatch.pipeline import AlertDraft
     from lockwatch.state.db import State
 
 __all__ = [
-    "KINDS", "SEVERITIES", "Alert", "MessageAlerts", "actions_for", "compose_health", "compose_incident",
+    "KINDS", "SEVERITIES", "MessageAlerts", "actions_for", "compose_health", "compose_incident",
     "compose_message", "compose_test", "severity_rank",
 ]
 
@@ -52,24 +52,6 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
-@dataclass(frozen=True)
-class Alert:
-    """One composed alert; ``as_json`` is the contract's alert object."""
-
-    kind: str
-    severity: str
-    title: str
-    body: str
-    message_ids: tuple[str, ...] = ()
-    account: str | None = None
-    incident_id: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"type": "alert", "severity": self.severity, "kind": self.kind, "title": self.title,
-                "body": self.body, "message_ids": list(self.message_ids)}
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.as_json(), "account": self.account, "incident_id": self.incident_id}
 
 
 class _Blank(dict[str, str]):
@@ -443,13 +425,11 @@ class MessageAlerts:
         self.backfill_max_age = backfill_max_age
 
     def __call__(self, state: State, account: str, record: dict[str, Any], mail: Mail | None,
-                 analysis: Analysis) -> list[AlertDraft]:
-        from lockwatch.pipeline import AlertDraft
-
+                 analysis: Analysis) -> list[Alert]:
         alert = compose_message(record, self.lang, account=account)
         if alert is None:
             return []
-        draft = AlertDraft(alert.kind, alert.severity, alert.title, alert.body, list(alert.message_ids))
         if _is_backfill(record, mail, self.backfill_max_age):
-            draft.push = False  # last month's phishing, read on a first scan: recorded and shown, not pushed
-        return [draft]
+            # last month's phishing, read on a first scan: recorded and shown, not pushed
+            return [replace(alert, push=False)]
+        return [alert]

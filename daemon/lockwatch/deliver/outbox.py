@@ -65,7 +65,7 @@ def enqueue(state: State, alert: Mapping[str, Any] | Any, targets: Iterable[Any]
     """Store ``alert`` and queue it for each target that wants its severity; returns the alert id.
 
     ``alert``: the contract's alert object (kind, severity, title, body, message_ids) or an
-    ``alerts.Alert``; ``targets``: config ``NotifyTarget``s, URL strings or ``notify.Target``s.
+    ``model.Alert``; ``targets``: config ``NotifyTarget``s, URL strings or ``notify.Target``s.
     ``pushed`` False records the alert without queueing it (``--no-notify``, backfill). Call it inside
     the ``State.transaction()`` that records the verdict; it joins that transaction.
     """

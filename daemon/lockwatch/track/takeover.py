@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from lockwatch.alert.defang import clean
 from lockwatch.clock import sane, shift
+from lockwatch.model import Alert
 from lockwatch.parse.addresses import parse_mailbox
 from lockwatch.parse.dates import received_time
 from lockwatch.state.db import utcnow
@@ -38,7 +39,6 @@ from lockwatch.state.db import utcnow
 if TYPE_CHECKING:
     from lockwatch.config import Burst
     from lockwatch.model import Analysis, Mail
-    from lockwatch.pipeline import AlertDraft
     from lockwatch.state.db import State
 
 __all__ = ["SECURITY_CHANGES", "TakeoverTracker", "event_time"]
@@ -137,7 +137,7 @@ class TakeoverTracker:
 
     # -- entry point ---------------------------------------------------------------------------
     def __call__(self, state: State, account: str, record: dict[str, Any], mail: Mail | None,
-                 analysis: Analysis) -> list[AlertDraft]:
+                 analysis: Analysis) -> list[Alert]:
         now = datetime.now(UTC)
         at = event_time(record, mail, now)
         hits: list[Hit] = []
@@ -152,7 +152,7 @@ class TakeoverTracker:
                 hits += self._lock(state, account, record, lock, at, message_id)
         elif not analysis.amazon_like and analysis.verdict == "not_amazon":
             hits += self._bulk(state, account, record, at, message_id)
-        drafts: list[AlertDraft] = []
+        drafts: list[Alert] = []
         for hit in hits:
             if (draft := self._incident(state, account, hit, now)) is not None:
                 drafts.append(draft)
@@ -303,7 +303,7 @@ class TakeoverTracker:
             return None
         return row
 
-    def _incident(self, state: State, account: str, hit: Hit, now: datetime) -> AlertDraft | None:
+    def _incident(self, state: State, account: str, hit: Hit, now: datetime) -> Alert | None:
         row = self._open(state, account, hit.kind, hit.at)
         push = None if (now - hit.at).total_seconds() <= self.s.backfill_max_age else False
         closing = hit.rule == "reinstated"
@@ -347,9 +347,7 @@ class TakeoverTracker:
         return draft
 
     def _draft(self, incident_id: int, account: str, hit: Hit, detail: Mapping[str, Any], severity: str,
-               push: bool | None, *, new: Mapping[str, list[Any]] | None) -> AlertDraft:
-        from lockwatch.pipeline import AlertDraft
-
+               push: bool | None, *, new: Mapping[str, list[Any]] | None) -> Alert:
         orders = detail.get("orders") or []
         incident: dict[str, Any] = {"account": account, "id": incident_id, "severity": severity,
                                     "message_ids": detail.get("message_ids") or [], "orders": orders,
@@ -369,8 +367,8 @@ class TakeoverTracker:
         if new:
             title = _fill(self.t["update_title"], title=title)
             body = "\n".join([f"■ {self.t['new_heading']}", *self._news_lines(new)]) + "\n\n" + body
-        return AlertDraft(hit.kind, severity, title, body, list(detail.get("message_ids") or []),
-                          incident_id, push)
+        return Alert(hit.kind, severity, title, body, tuple(detail.get("message_ids") or ()),
+                     account, incident_id, push)
 
     def _compose(self, kind: str, incident: dict[str, Any]) -> tuple[str, str]:
         try:
