@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 from benchlib import Dovecot, Figure, Report, imap_account, write_config
-from daemonproc import phishing  # the corpus phish with a fresh Message-ID and a fresh Received stamp
-from receivers import HttpReceiver
+from support.daemonproc import phishing  # the corpus phish with a fresh Message-ID and a fresh Received stamp
+from support.receivers import HttpReceiver
 
 TARGET_MEDIAN, TARGET_P95 = 0.8, 1.2
 

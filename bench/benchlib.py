@@ -21,9 +21,9 @@ from typing import Any, TextIO
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import mailgen  # noqa: E402
 from conftest import imap_account, write_config  # noqa: E402
-from dovecot import Dovecot, User  # noqa: E402
+from support import mailgen  # noqa: E402
+from support.dovecot import Dovecot, User  # noqa: E402
 
 JSON_FORMAT = "lockwatch-bench/1"
 

@@ -20,8 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import fuzzcheck
-import fuzzmail
+from support import fuzzcheck, fuzzmail
 
 LARGE_EVERY = 100
 

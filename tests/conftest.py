@@ -13,10 +13,8 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from dovecot import Dovecot, User
-from receivers import HttpReceiver
+from support.dovecot import Dovecot, User
+from support.receivers import HttpReceiver
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +115,7 @@ def http() -> Iterator[HttpReceiver]:
 @pytest.fixture
 def start(tmp_path: Path, env: dict[str, str]) -> Iterator[Callable[[Path], Any]]:
     """Start ``lockwatch run -c CONFIG`` as a subprocess (a daemonproc.Daemon); killed at teardown."""
-    from daemonproc import Daemon
+    from support.daemonproc import Daemon
 
     started: list[Daemon] = []
 

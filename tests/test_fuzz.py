@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import fuzzcheck
-import fuzzmail
 from conftest import lockwatch_command
 from lockwatch.alert.compose import compose_message
 from lockwatch.alert.defang import clean, defang_text
@@ -26,6 +24,7 @@ from lockwatch.deliver.render import Limits, render
 from lockwatch.detect import analyse_bytes
 from lockwatch.parse.message import MAX_TEXT_CHARS, decode_body, parse
 from lockwatch.report import human, message_record
+from support import fuzzcheck, fuzzmail
 
 FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])

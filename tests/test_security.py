@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import imap_account, json_lines, messages, write_config
-from daemonproc import Daemon, phishing, received_now, wait_for
-from dovecot import Dovecot, User
-from mailgen import genuine_order, ordinary
-from receivers import HttpReceiver, closed_port
-from secmail import WRITING, LinkTarget, LoudDaemon, corpus_files, fresh, imap_commands, marks_seen, name_target, snapshot
+from support.daemonproc import Daemon, phishing, received_now, wait_for
+from support.dovecot import Dovecot, User
+from support.mailgen import genuine_order, ordinary
+from support.receivers import HttpReceiver, closed_port
+from support.secmail import WRITING, LinkTarget, LoudDaemon, corpus_files, fresh, imap_commands, marks_seen, name_target, snapshot
 
 FOLDERS = ["INBOX", "Junk"]
 

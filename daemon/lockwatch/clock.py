@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-__all__ = ["EARLIEST", "FUTURE_SLACK", "iso", "now_utc", "parse_iso", "sane", "shift", "utcnow"]
+__all__ = ["EARLIEST", "FUTURE_SLACK", "backoff", "iso", "now_utc", "parse_iso", "sane", "shift", "utcnow"]
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=2)  # a sender's clock may run ahead; further ahead is a lie
@@ -73,3 +73,10 @@ def shift(moment: datetime, seconds: float) -> datetime:
         return moment + timedelta(seconds=seconds)
     except (OverflowError, ValueError):  # ValueError: a NaN window
         return _MAX if seconds > 0 else _MIN
+
+
+def backoff(attempts: int, first: float, cap: float) -> float:
+    """Seconds to wait after the ``attempts``-th failure in a row: first, 2·first, 4·first ... cap (0 before any)."""
+    if attempts <= 0:
+        return 0.0
+    return min(first * 2.0 ** min(attempts - 1, 64), cap)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["AuthError", "ConfigError", "ConnectionLost", "CredentialError", "LockwatchError", "ParseError",
+__all__ = ["ERROR_TEXT_MAX", "AuthError", "ConfigError", "ConnectionLost", "CredentialError", "LockwatchError", "ParseError",
            "SourceError", "StateError"]
+
+ERROR_TEXT_MAX = 300  # characters of an error kept in the state file, a log line or an alert
 
 
 class LockwatchError(Exception):

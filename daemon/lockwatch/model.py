@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Alert", "Analysis", "Link", "LinkFinding", "Mail", "Order", "Reason"]
+__all__ = ["KINDS", "SEVERITIES", "TITLE_MAX", "VERDICTS", "Alert", "Analysis", "Link", "LinkFinding", "Mail", "Order",
+           "Reason"]
 
 VERDICTS = ("not_amazon", "genuine", "suspicious", "phishing")
+SEVERITIES = ("info", "warning", "critical")  # of an alert, lowest first
+TITLE_MAX = 250  # characters of an alert title, the most a push service shows
 KINDS = ("order", "gift_card", "shipping", "account_lock", "security", "payment", "marketing", "other")
 
 

@@ -11,7 +11,6 @@ The mails are written by make_attacks.py; regenerate them after changing a spec.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,9 @@ from lockwatch.model import KINDS
 from lockwatch.report import message_record
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-from known_limits import KNOWN_LIMITS  # noqa: E402
-from make_attacks import all_specs  # noqa: E402
+from support.known_limits import KNOWN_LIMITS  # noqa: E402
+from support.make_attacks import all_specs  # noqa: E402
 
 FILES = sorted(HERE.rglob("*.eml"))
 # the attack classes of the issue (each must have several mails) and the controls that go with them
@@ -63,7 +61,7 @@ def test_every_class_is_covered_by_several_labelled_mails() -> None:
 
 
 def test_the_mails_on_disk_are_what_the_generator_writes() -> None:
-    from advmail import render
+    from support.advmail import render
 
     specs = all_specs()
     assert len({s.path for s in specs}) == len(specs)

@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 from email.header import Header
 from email.utils import format_datetime
 
-import burstmail
-import mailgen
 from conftest import alerts, imap_account, messages, write_config
-from dovecot import Dovecot, User
+from support import burstmail, mailgen
+from support.dovecot import Dovecot, User
 
 SHARED_ID = "<20261201.lunch.42@mail.example>"
 

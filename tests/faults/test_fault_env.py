@@ -14,18 +14,28 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from faultenv import DeliveryWorker, OnPost, PipedDaemon, SilentResolver, Tmpfs, dkim_key, integrity, limit_writes, signed_order
-from faultmail import Mailbox, build_mailbox, received, snapshot, tagged_phishing
 
-import burstmail
 from conftest import imap_account, json_lines, write_config
-from daemonproc import make_config, wait_for
-from dnsserver import free_udp_port
-from dovecot import Dovecot, User
 from lockwatch.alert.compose import compose_test
 from lockwatch.deliver.outbox import enqueue
 from lockwatch.state.db import State
-from receivers import HttpReceiver, free_port
+from support import burstmail
+from support.daemonproc import make_config, wait_for
+from support.dnsserver import free_udp_port
+from support.dovecot import Dovecot, User
+from support.faultenv import (
+    DeliveryWorker,
+    OnPost,
+    PipedDaemon,
+    SilentResolver,
+    Tmpfs,
+    dkim_key,
+    integrity,
+    limit_writes,
+    signed_order,
+)
+from support.faultmail import Mailbox, build_mailbox, received, snapshot, tagged_phishing
+from support.receivers import HttpReceiver, free_port
 
 OUTAGE = 60.0  # seconds the push endpoint is down
 

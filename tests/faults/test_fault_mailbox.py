@@ -9,12 +9,11 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from faultmail import Mailbox, build_mailbox, freeze_mid_scan, received, snapshot, tagged_phishing, thaw
-
 from conftest import imap_account, write_config
-from daemonproc import Daemon, make_config, wait_for
-from dovecot import Dovecot, User
-from receivers import HttpReceiver
+from support.daemonproc import Daemon, make_config, wait_for
+from support.dovecot import Dovecot, User
+from support.faultmail import Mailbox, build_mailbox, freeze_mid_scan, received, snapshot, tagged_phishing, thaw
+from support.receivers import HttpReceiver
 
 TOTAL = 2000
 SETTLE = 1.0  # after the last expected alert: time for a duplicate to show up

@@ -1,0 +1,1 @@
+"""Test helpers: throwaway servers (Dovecot, DNS, HTTP receivers), mail makers, process drivers."""
