@@ -22,8 +22,10 @@ from lockwatch.alert.compose import compose_message
 from lockwatch.alert.defang import clean, defang_text
 from lockwatch.deliver.render import Limits, render
 from lockwatch.detect import analyse_bytes
-from lockwatch.parse.message import MAX_TEXT_CHARS, decode_body, parse
-from lockwatch.report import human, message_record
+from lockwatch.parse.charsets import decode_body
+from lockwatch.parse.message import MAX_TEXT_CHARS, parse
+from lockwatch.commands.terminal import human
+from lockwatch.record import message_record
 from support import fuzzcheck, fuzzmail
 
 FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,
@@ -151,7 +153,8 @@ def test_long_whitespace_in_a_header_is_unfolded_in_linear_time(header: bytes) -
     b"=?utf-8\x00?B?QW1hem9u?=",  # a NUL in the label: ValueError from codecs.lookup
 ])
 def test_broken_encoded_words_decode_as_far_as_they_can(subject: bytes) -> None:
-    from lockwatch.parse.headers import decode_words, header_mail
+    from lockwatch.parse.headers import header_mail
+    from lockwatch.parse.rawheaders import decode_words
 
     mail, analysis = _quick(HEAD + b"Subject: " + subject + b"\r\n\r\nhttps://amaz0n-jp.top/")
     assert not analysis.parse_error and analysis.verdict == "phishing"
@@ -161,7 +164,7 @@ def test_broken_encoded_words_decode_as_far_as_they_can(subject: bytes) -> None:
 
 
 def test_a_cut_encoded_word_loses_its_last_character_not_its_charset() -> None:
-    from lockwatch.parse.headers import decode_words
+    from lockwatch.parse.rawheaders import decode_words
 
     assert decode_words("=?utf-8?B?44Ki44Kr44Km44Oz44O?=") == "アカウン"
 

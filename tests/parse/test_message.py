@@ -5,7 +5,8 @@ from __future__ import annotations
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
-from lockwatch.parse.message import decode_body, parse
+from lockwatch.parse.charsets import decode_body
+from lockwatch.parse.message import parse
 
 
 def _raw(headers: str, body: bytes) -> bytes:

@@ -100,8 +100,20 @@ def skeleton(text: str) -> str:
     if folded.isascii():
         return folded
     # accented look-alikes (ą, ḿ, ẓ): drop the marks
-    stripped = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    stripped = unicodedata.normalize("NFKD", folded).translate(_NO_MARKS)
     return stripped.translate(_confusable_table())
+
+
+class _Marks(dict):
+    """A ``str.translate`` table that drops combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_NO_MARKS = _Marks()
 
 
 def label_skeleton(label: str) -> str:

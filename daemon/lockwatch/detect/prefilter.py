@@ -27,6 +27,8 @@ from lockwatch.detect.domains import domain_in, fold, label_skeleton, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sender import lookalike_reason
 from lockwatch.parse.addresses import parse_from, parse_mailbox_list
+from lockwatch.parse.charsets import decode_body, install_codec_aliases
+from lockwatch.parse.rawheaders import decode_words
 
 __all__ = ["PEEK", "READ", "SKIP", "Step", "Words", "body_prefix_relevant", "haystack", "looks_relevant",
            "names_brand_anyhow", "peek_size", "reads_body", "triage"]
@@ -159,8 +161,6 @@ def names_brand_anyhow(text: str) -> bool:
 
 def _decode(value: bytes) -> str:
     """A header value as shown: ``_raw_text`` with its encoded words decoded."""
-    from lockwatch.parse.headers import decode_words
-
     return decode_words(_raw_text(value))
 
 
@@ -171,8 +171,6 @@ def _ascii(value: bytes) -> str:
 
 def _raw_text(value: bytes) -> str:
     """A header value unfolded, 8-bit text decoded, encoded words kept (addresses are parsed before decoding)."""
-    from lockwatch.parse.message import decode_body
-
     value = re.sub(rb"\r?\n", b"", value).strip()
     try:
         return value.decode("utf-8")
@@ -218,9 +216,7 @@ def _claims_brand_domain(host: str) -> bool:
 
 def triage(header: bytes) -> Step:
     """What a scan should read of a message, judged on its header block: skip, peek or read."""
-    from lockwatch.parse import charsets as japanese
-
-    japanese.install_codec_aliases()
+    install_codec_aliases()
     k = knowledge()
     raw: dict[str, list[bytes]] = {}
     for name, value in _FIELD.findall(header):
@@ -301,7 +297,7 @@ def _shown_part(markup: str) -> str:
 def _leaf_text(ctype: str, charset: str | None, encoding: str, data: bytes) -> tuple[str, bool]:
     """(visible text of one text part's content, whether it shows a link or an image)."""
     from lockwatch.parse.html import extract_html
-    from lockwatch.parse.message import URL_IN_TEXT, decode_body
+    from lockwatch.parse.message import URL_IN_TEXT
 
     text = decode_body(_transfer_decoded(data, encoding.strip().lower()), charset, partial=True)
     linked = False

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lockwatch.parse.headers import decode_words
+from lockwatch.parse.rawheaders import decode_words
 
-__all__ = ["FromIdentity", "parse_from", "parse_mailbox"]
+__all__ = ["FromIdentity", "Mailbox", "parse_from", "parse_mailbox", "parse_mailbox_list"]
 
 MAX_FROM_CHARS = 4_000  # a From longer than this is cut: no reader shows more, and parsing stays cheap
 MAX_CANDIDATES = 20

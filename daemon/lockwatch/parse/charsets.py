@@ -1,13 +1,18 @@
-"""Japanese charset repairs: Shift_JIS read as CP932, ISO-2022-JP with vendor characters."""
+"""Bytes → text whatever the label says: Japanese charset repairs (Shift_JIS read as CP932, ISO-2022-JP with vendor
+characters) and the fallbacks for missing, wrong and unknown labels."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import encodings.aliases
+
+__all__ = ["SHIFT_JIS_NAMES", "decode_body", "decode_iso2022jp", "install_codec_aliases"]
 
 SHIFT_JIS_NAMES = ("shift_jis", "shift-jis", "sjis", "s_jis", "x_sjis", "x-sjis", "csshiftjis",
                    "windows_31j", "windows-31j", "ms_kanji", "shiftjis")
 _installed = False
+_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # also the start of the UTF-32 ones
 
 
 def install_codec_aliases() -> None:
@@ -28,6 +33,9 @@ def install_codec_aliases() -> None:
 
     codecs.register(_search)
     _installed = True
+
+
+install_codec_aliases()  # before anything here looks a label up
 
 
 def _jis_pair_to_sjis(c1: int, c2: int) -> bytes:
@@ -77,3 +85,35 @@ def decode_iso2022jp(data: bytes) -> str:
             out.append(b)
             i += 1
     return out.decode("cp932", errors="replace")
+
+
+def decode_body(payload: bytes, charset: str | None, *, partial: bool = False) -> str:
+    """Bytes of a text part → str, coping with missing, wrong and unknown charset labels.
+
+    ``partial``: the bytes are a prefix cut anywhere, so a character cut at the end is dropped.
+    """
+    label = (charset or "").strip().strip('"').lower()
+    if b"\x1b$" in payload or b"\x1b(" in payload or label.startswith("iso-2022-jp"):
+        return decode_iso2022jp(payload)
+    candidates: list[str] = []
+    if label:
+        with contextlib.suppress(LookupError, ValueError):  # ValueError: a NUL in the label
+            candidates.append(codecs.lookup(label).name)
+    if not payload.isascii():
+        # a label of ascii/latin-1 on 8-bit Japanese text is common: try the likely ones first
+        if not candidates or candidates[0] in ("ascii", "iso8859-1", "cp1252", "latin-1"):
+            candidates[:0] = ["utf-8", "cp932", "euc_jp"]
+        else:
+            candidates += ["utf-8", "cp932", "euc_jp"]
+    candidates.append("utf-8")
+    for name in candidates:
+        if name in ("utf-16", "utf-32") and not payload.startswith(_BOMS):
+            name += "-le"  # no byte-order mark: little-endian, as senders write it (and as Python reads it whole)
+        try:
+            return codecs.getincrementaldecoder(name)().decode(payload, final=not partial)
+        except (UnicodeError, LookupError):  # UTF-16 without a BOM raises a bare UnicodeError
+            continue
+    try:
+        return payload.decode(candidates[0] if candidates[0] != "ascii" else "utf-8", errors="replace")
+    except UnicodeError:
+        return payload.decode("utf-8", errors="replace")

@@ -11,6 +11,8 @@ import re
 
 from lockwatch.model import Link
 
+__all__ = ["MAX_HTML", "MAX_ITEMS", "extract_html"]
+
 MAX_ITEMS = 5_000
 MAX_HTML = 2_000_000
 _HIDDEN_OPEN = re.compile(r"(?i)<(script|style|head|title)\b|<!--")
