@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from lockwatch.detect.domains import registered_domain
 
+__all__ = ["AuthVerdict", "signed_domains", "trusted_results", "written_where_received"]
+
 _DMARC_FAIL = frozenset({"fail", "quarantine", "reject"})
 
 

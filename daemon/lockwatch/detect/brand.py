@@ -11,6 +11,9 @@ from lockwatch.detect.domains import edit_distance, fold, label_skeleton, letter
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Mail
 
+__all__ = ["VOICE_HEAD", "VOICE_TAIL", "BrandClaim", "brand_claim", "brand_haystack", "names_brand",
+           "plainly_names_brand", "speaks_as_brand", "typo_of_brand"]
+
 
 @dataclass(frozen=True)
 class BrandClaim:

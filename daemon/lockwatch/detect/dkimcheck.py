@@ -14,6 +14,8 @@ import time
 
 from lockwatch.detect.options import DetectOptions
 
+__all__ = ["CACHE_MAX", "DOWN_TTL", "KEY_TTL", "MISS_TTL", "verified_domain"]
+
 log = logging.getLogger(__name__)
 
 KEY_TTL, MISS_TTL, DOWN_TTL = 3600.0, 60.0, 60.0  # seconds

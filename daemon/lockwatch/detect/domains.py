@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 
 from lockwatch.detect.knowledge import knowledge
 
+__all__ = ["MAX_HOST", "defang", "domain_in", "edit_distance", "fold", "is_ip", "label_skeleton", "letters_skeleton",
+           "normalise_host", "registered_domain", "skeleton", "strip_invisible", "url_host"]
+
 _ZERO_WIDTH = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
                          "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _SCHEME = re.compile(r"(?i)^(h)(?:tt|xx)(ps?)(:)")

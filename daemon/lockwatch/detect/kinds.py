@@ -11,6 +11,8 @@ from lockwatch.detect.domains import fold, registered_domain
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Mail, Order
 
+__all__ = ["classify", "extract_order", "malformed_order_numbers", "marketplace_currency"]
+
 _GAP_CHARS = " \t"  # between sign and number, on one line (NFKC has made no-break spaces plain ones)
 # 1,249 / 1.249 / 1 249 / 1'249 / ١٬٢٤٩ (one separator throughout), 1,29,999 (Indian), 1249; then
 # a decimal part of one or two digits (.00 ,00 ٫٠٠). Three digits after the last separator are thousands.

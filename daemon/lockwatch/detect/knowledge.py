@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+__all__ = ["KindRule", "Knowledge", "knowledge"]
+
 
 def _compile(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
     if not patterns:

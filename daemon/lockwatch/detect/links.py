@@ -28,6 +28,8 @@ from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sender import lookalike_reason
 from lockwatch.model import Link, LinkFinding, Reason
 
+__all__ = ["MAX_JUDGED", "MAX_UNWRAP", "SEVERITY", "Rewriter", "Unwrapped", "examine_links", "rewriters", "unwrap"]
+
 MAX_JUDGED = 300
 _SHOWN_HOST = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9\u00a1-\uffff-]+\.)+[a-z\u00a1-\uffff]{2,}|\d{1,3}(?:\.\d{1,3}){3})")
 # a parameter value that is itself an address (open redirects: ?q=https://..., ?url=www....)

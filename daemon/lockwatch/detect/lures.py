@@ -9,6 +9,8 @@ from lockwatch.detect.domains import fold
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Link, Mail, Reason
 
+__all__ = ["FAMILY_TEXT", "LURE_WINDOW", "PHONE_WINDOW", "callback_numbers", "examine_lures", "plain_numbers"]
+
 LURE_WINDOW = 8_000  # lures sit near the top; scanning all of a long mail costs more than it finds
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -17,6 +17,9 @@ from lockwatch.detect.domains import (
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Mail, Reason
 
+__all__ = ["DMARC_OTHER_DOMAIN", "SENDER_DIFFERS", "SenderFacts", "SenderIdentity", "examine_auth", "examine_sender",
+           "lookalike_reason", "sender_identity"]
+
 
 @dataclass(frozen=True)
 class SenderIdentity:

@@ -7,6 +7,8 @@ import re
 from lockwatch.detect.domains import fold
 from lockwatch.model import Mail
 
+__all__ = ["lock_event", "security_event"]
+
 # (event, pattern on the folded subject + start of body); first match wins
 _SECURITY = (
     ("2sv_off", r"(2段階認証|二段階認証|two[- ]step verification|2-step verification).{0,20}(無効|オフ|解除|disabled|turned off)"),

@@ -27,6 +27,8 @@ from lockwatch.detect.sender import SenderIdentity, examine_auth, examine_sender
 from lockwatch.detect.tracking import lock_event, security_event
 from lockwatch.model import Analysis, Mail, Reason
 
+__all__ = ["decide"]
+
 # link verdicts that make a mail not Amazon's own even when the From is an Amazon domain
 _HOSTILE_LINKS = {"lookalike", "mismatch", "ip", "credentials", "redirector"}
 # evidence that stands even against a mail proven to come from Amazon
