@@ -1,9 +1,11 @@
-"""One message through analyse → record → track → alert, and a batch of them through state.
+"""The one wiring of the stages: analyse → record → track → alert → store, and the watcher's health.
 
-``check``, ``scan`` and ``run`` all go through ``Processor``. Trackers are the seam for later
-stages: each is called with the recorded message and returns alert drafts (``lockwatch.alert.compose``
-writes the per-message phishing alerts; the takeover tracker adds order bursts). Analysis happens outside
-the database transaction; recording, tracking, alerts and the folder checkpoint share one.
+``check``, ``scan`` and ``run`` all go through ``Processor``. Each tracker (``lockwatch.track``) is
+called with the recorded message and returns facts (a phishing finding, an incident due an alert);
+``lockwatch.alert.facts`` words each as an alert, which is stored with the message. Analysis happens
+outside the database transaction; recording, tracking, alerts and the folder checkpoint share one.
+``watch_health`` counts a check (``lockwatch.track.health``), words a due health alert and queues it
+(``lockwatch.deliver.outbox``).
 
 No single mail can stop a folder: each message is recorded in a SAVEPOINT of its own. A tracker that raises
 rolls the message back, which is then stored again without that tracker (the record notes
@@ -14,34 +16,36 @@ itself (full or read-only disk, a lock, corruption) rolls the batch back, so its
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.alert.facts import Fact, alert_for
+from lockwatch.deliver.outbox import record_alert
+from lockwatch.detect import analyse_bytes, parse_failure
 from lockwatch.errors import StateError
-from lockwatch.model import Alert
+from lockwatch.model import Analysis
 from lockwatch.parse.headers import header_mail
+from lockwatch.record import dedupe_key, legacy_key, message_record
 from lockwatch.sources.base import Batch
-from lockwatch.state.db import State, utcnow
+from lockwatch.state.db import State
+from lockwatch.track.health import DEFAULT_THRESHOLD, count_failure, count_success
+from lockwatch.track.trackers import default_trackers
 
 if TYPE_CHECKING:
     from lockwatch.config import Burst
     from lockwatch.detect import DetectOptions
-    from lockwatch.model import Analysis, Mail
+    from lockwatch.model import Mail
 
-__all__ = ["Analysed", "ProcessedMessage", "Processor", "Tracker", "database_failure",
-           "default_trackers", "store_alert"]
+__all__ = ["Analysed", "ProcessedMessage", "Processor", "Tracker", "database_failure", "watch_health"]
 
 log = logging.getLogger(__name__)
 
-
-
-
-# (state, account, message record, parsed mail, analysis) -> alerts; runs inside the transaction
-Tracker = Callable[["State", str, dict[str, Any], "Mail | None", "Analysis"], list[Alert]]
+# (state, account, message record, parsed mail, analysis) -> facts; runs inside the transaction
+Tracker = Callable[["State", str, dict[str, Any], "Mail | None", "Analysis"], Sequence[Fact]]
 
 
 @dataclass
@@ -65,14 +69,6 @@ class ProcessedMessage:
     mail: Mail | None
     analysis: Analysis
     alerts: list[dict[str, Any]] = field(default_factory=list)
-
-
-def default_trackers(lang: str, burst: Burst | None = None) -> list[Tracker]:
-    """The trackers every scan runs: per-message phishing alerts, then takeover and lock incidents."""
-    from lockwatch.alert.compose import MessageAlerts
-    from lockwatch.track.takeover import TakeoverTracker
-
-    return [MessageAlerts(lang), TakeoverTracker(burst, lang)]
 
 
 def database_failure(exc: BaseException) -> bool:
@@ -128,29 +124,16 @@ def _name(tracker: Tracker) -> str:
     return str(getattr(tracker, "__name__", None) or type(tracker).__name__)
 
 
-def store_alert(state: State, account: str | None, draft: Alert, *, pushed: bool) -> int:
-    """Insert one alert; ``pushed`` False records it without queueing a push (--no-notify)."""
-    cur = state.execute(
-        "INSERT INTO alerts (created_at, account, kind, severity, title, body, message_ids, incident_id,"
-        " pushed) VALUES (?,?,?,?,?,?,?,?,?)",
-        (utcnow(), account, draft.kind, draft.severity, draft.title, draft.body,
-         json.dumps(list(draft.message_ids)), draft.incident_id, int(pushed and draft.push is not False)))
-    return int(cur.lastrowid or 0)
-
-
 class Processor:
     """Analyses messages and records the new ones with the alerts their trackers raise."""
 
     def __init__(self, state: State, *, options: DetectOptions | None = None, lang: str = "ja",
                  push: bool = True, trackers: Sequence[Tracker] | None = None,
                  burst: Burst | None = None) -> None:
-        from lockwatch.detect import analyse_bytes, parse_failure
-        from lockwatch.report import dedupe_key, legacy_key, message_record
-
         self._analyse_bytes, self._parse_failure = analyse_bytes, parse_failure
         self._dedupe_key, self._legacy_key, self._message_record = dedupe_key, legacy_key, message_record
         self.state, self.options, self.lang, self.push = state, options, lang, push
-        self.trackers: list[Tracker] = list(trackers) if trackers is not None else default_trackers(lang, burst)
+        self.trackers: list[Tracker] = list(trackers) if trackers is not None else default_trackers(burst)
 
     def analyse(self, account: str, source: str, raw: bytes, truncated: bool = False,
                 header_only: bool = False) -> Analysed:
@@ -161,8 +144,6 @@ class Processor:
         mail: Mail | None
         try:
             if header_only:  # surely not Amazon: skip the full parse (most mail takes this path)
-                from lockwatch.model import Analysis
-
                 mail, analysis = header_mail(raw), Analysis(False, "not_amazon", None, 0)
             else:
                 mail, analysis = self._analyse_bytes(raw, truncated=truncated, options=self.options)
@@ -221,10 +202,10 @@ class Processor:
             if index in skip:
                 continue
             try:
-                drafts = tracker(self.state, item.account, item.record, item.mail, item.analysis)
-                for draft in drafts:
-                    store_alert(self.state, item.account, draft, pushed=self.push)
-                    done.alerts.append(draft.as_json())
+                for fact in tracker(self.state, item.account, item.record, item.mail, item.analysis):
+                    if (alert := alert_for(fact, self.lang)) is not None:
+                        record_alert(self.state, alert, account=item.account, pushed=self.push)
+                        done.alerts.append(alert.as_json())
             except Exception as exc:
                 if database_failure(exc):
                     raise
@@ -255,3 +236,21 @@ class Processor:
                 self.state.set_checkpoint(account, batch.folder, batch.checkpoint.uidvalidity,
                                           batch.checkpoint.last_uid, mode=batch.mode)
         return done
+
+
+def watch_health(state: State, account: str, folder: str = "", error: str | None = None,
+                 threshold: int = DEFAULT_THRESHOLD, *, lang: str = "ja", targets: Iterable[Any] = (),
+                 pushed: bool = True, now: datetime | None = None) -> int | None:
+    """Count one check of ``account``/``folder`` (``error`` None: it worked); returns the id of the
+    ``health_down`` or ``health_up`` alert this check raised, else None.
+
+    ``targets``: the configured notify URLs (empty: ``deliver_pending`` queues it for the URLs it knows);
+    ``error`` must not contain secrets (it is shown in the alert, cut to 300 characters).
+    """
+    with state.transaction():
+        fact = count_success(state, account, folder) if error is None else \
+            count_failure(state, account, folder, error, threshold, now)
+        alert = alert_for(fact, lang) if fact is not None else None
+        if alert is None:
+            return None
+        return record_alert(state, alert, account=account, pushed=pushed, targets=targets, now=now)

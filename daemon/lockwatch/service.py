@@ -211,7 +211,7 @@ class Runtime:
                 log.debug("marking %s idle: %s", folder, exc)
 
     def _health(self, acc: _AccountState, stats: ScanStats, *, whole: bool) -> None:
-        from lockwatch.track.health import record_failure, record_success
+        from lockwatch.pipeline import watch_health
 
         name, lang = acc.account.name, self.config.notify.language
         if stats.auth_failed:
@@ -225,9 +225,9 @@ class Runtime:
             return      # IDLE during a short outage must not add up to a false "watcher down"
         try:
             if stats.errors:
-                record_failure(self.state, name, "", stats.errors[0], lang=lang)
+                watch_health(self.state, name, "", stats.errors[0], lang=lang)
             else:
-                record_success(self.state, name, "", lang=lang)
+                watch_health(self.state, name, "", None, lang=lang)
         except Exception as exc:
             log.warning("%s: cannot record the watcher health: %s", name, exc)
 

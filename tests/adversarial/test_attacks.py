@@ -17,7 +17,7 @@ import pytest
 
 from lockwatch.detect import DetectOptions, analyse_bytes
 from lockwatch.model import KINDS
-from lockwatch.report import message_record
+from lockwatch.record import message_record
 
 HERE = Path(__file__).resolve().parent
 

@@ -13,9 +13,9 @@ import pytest
 
 from conftest import alerts
 from lockwatch.alert.compose import compose_incident, compose_message
+from lockwatch.alert.incident import order_text
 from lockwatch.pipeline import Processor
 from lockwatch.state.db import State
-from lockwatch.track.takeover import _order_text
 from support import burstmail
 from support.fuzzcheck import live_links, official_urls
 
@@ -81,7 +81,7 @@ def test_folder_names_currencies_and_order_fields_from_mail_are_defanged() -> No
     incident = compose_incident("takeover", {"account": "home", "orders": [order], "count": 1}, "en").as_json()
     assert "5 evil[.]top" in incident["body"]
     assert_defanged(incident)
-    assert live_links(_order_text(order)) == [] and "evil[.]example" in _order_text(order)
+    assert live_links(order_text(order)) == [] and "evil[.]example" in order_text(order)
 
 
 def test_the_json_alert_title_of_a_scan_is_defanged(tmp_path: Path, lockwatch) -> None:

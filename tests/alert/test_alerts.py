@@ -14,7 +14,7 @@ from lockwatch.alert import playbooks
 from lockwatch.alert.defang import clean, defang_text
 from lockwatch.deliver.render import Limits, render
 from lockwatch.detect import analyse_bytes
-from lockwatch.report import message_record
+from lockwatch.record import message_record
 from support import mailgen
 
 PLAYBOOKS = Path(playbooks.__file__).parent

@@ -13,7 +13,7 @@ import pytest
 from lockwatch.alert import compose as alerts
 from lockwatch.deliver.notify import Notifier, Target, redact, target_key
 from lockwatch.detect import analyse_bytes
-from lockwatch.report import message_record
+from lockwatch.record import message_record
 from support import mailgen
 from support.receivers import HttpReceiver, SmtpReceiver, closed_port
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lockwatch.detect import analyse_bytes
-from lockwatch.report import message_record
+from lockwatch.record import message_record
 from support.paths import CORPUS
 
 FILES = sorted(CORPUS.glob("*/*.eml"))

@@ -90,7 +90,7 @@ def test_plain_froms_are_not_ambiguous() -> None:
 
 
 def test_the_issue_attack_names_the_real_sender_in_the_record() -> None:
-    from lockwatch.report import message_record
+    from lockwatch.record import message_record
 
     parsed, analysis = analyse_bytes(mail(["account-update@amazon.co.jp <info@evil-shop.example>"]), options=NO_DKIM)
     record = message_record("x.eml", parsed, analysis)

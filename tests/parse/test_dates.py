@@ -22,10 +22,11 @@ from lockwatch.parse.dates import mail_date, received_time
 from lockwatch.parse.headers import header_mail
 from lockwatch.parse.message import parse
 from lockwatch.pipeline import Processor
-from lockwatch.report import human, message_record
+from lockwatch.commands.terminal import human
+from lockwatch.record import message_record
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
 from lockwatch.state.db import State
-from lockwatch.track.takeover import event_time
+from lockwatch.track.events import event_time
 from support import burstmail, mailgen
 from support.paths import SUPPORT
 

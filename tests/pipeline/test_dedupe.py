@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lockwatch.pipeline import Processor
-from lockwatch.report import dedupe_key, legacy_key
+from lockwatch.record import dedupe_key, legacy_key
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
 from lockwatch.state.db import MIGRATIONS, State
 from support import mailgen
@@ -93,7 +93,7 @@ def test_keys_keep_the_message_id_readable_and_bounded() -> None:
 def legacy_state(path: Path, raw: bytes) -> None:
     """A state file of schema version 2 holding ``raw`` under its bare Message-ID, as lockwatch wrote it."""
     from lockwatch.detect import analyse_bytes
-    from lockwatch.report import message_record
+    from lockwatch.record import message_record
 
     mail, analysis = analyse_bytes(raw)
     record = message_record("home/INBOX/1", mail, analysis)

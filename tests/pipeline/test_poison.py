@@ -12,14 +12,16 @@ from typing import Any
 import pytest
 
 from conftest import messages
-from lockwatch.alert.compose import MessageAlerts
+from lockwatch.deliver.outbox import record_alert
 from lockwatch.errors import StateError
 from lockwatch.model import Alert
-from lockwatch.pipeline import Processor, database_failure, store_alert
+from lockwatch.pipeline import Processor, database_failure
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
 from lockwatch.state.db import State
+from lockwatch.track.messages import MessageTracker
 from lockwatch.track.takeover import TakeoverTracker
 from support import mailgen
+from support.mailstores import maildir, mbox
 
 POISON = "home/INBOX/17"
 
@@ -49,12 +51,12 @@ class Boom:
             return []
         st.execute("INSERT INTO events (account, kind, event_time) VALUES (?, 'order', '2026-01-01T00:00:00+00:00')",
                    (account,))
-        store_alert(st, account, Alert("takeover", "critical", "half", "written"), pushed=True)
+        record_alert(st, Alert("takeover", "critical", "half", "written"), account=account, pushed=True)
         raise OverflowError("date value out of range")
 
 
 def test_a_tracker_raising_for_one_message_in_a_batch_spoils_nothing_else(state: State, caplog) -> None:
-    processor = Processor(state, lang="en", trackers=[MessageAlerts("en"), Boom(), TakeoverTracker(None, "en")])
+    processor = Processor(state, lang="en", trackers=[MessageTracker(), Boom(), TakeoverTracker()])
     mails = batch()
     with caplog.at_level(logging.WARNING, logger="lockwatch"):
         done = processor.commit("home", mails)
@@ -175,8 +177,6 @@ def padded_phish(size: int = 2_300_000) -> bytes:
 
 
 def test_a_header_padded_past_the_size_cap_still_shows_its_sender(tmp_path: Path, lockwatch) -> None:
-    from test_local_sources import maildir, mbox
-
     store = maildir(tmp_path / "Maildir", [mailgen.ordinary(), padded_phish(), mailgen.ordinary()])
     box = mbox(tmp_path / "mbox", [mailgen.ordinary(), padded_phish()])
     for source in (store, box):
@@ -191,7 +191,7 @@ def test_a_header_padded_past_the_size_cap_still_shows_its_sender(tmp_path: Path
 def test_a_json_line_survives_a_lone_surrogate() -> None:
     import json
 
-    from lockwatch.report import json_line
+    from lockwatch.record import json_line
 
     line = json_line({"subject": "Amazon\udcff\u2028x"})
     line.encode("utf-8")  # a UTF-8 stdout can write it

@@ -23,7 +23,8 @@ from lockwatch.detect.domains import domain_in
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import VERDICTS
 from lockwatch.parse.headers import header_mail
-from lockwatch.report import human, json_line, message_record
+from lockwatch.commands.terminal import human
+from lockwatch.record import json_line, message_record
 from support.fuzzmail import DATA
 
 HANG_GUARD = 10.0  # seconds for one message: catches catastrophic backtracking, not a speed target

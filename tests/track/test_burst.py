@@ -16,7 +16,7 @@ from conftest import alerts, imap_account, json_lines, write_config
 from lockwatch.config import parse
 from lockwatch.errors import ConfigError
 from lockwatch.model import Mail
-from lockwatch.track.takeover import event_time
+from lockwatch.track.events import event_time
 from support import burstmail as mk
 from support.dovecot import Dovecot, User
 

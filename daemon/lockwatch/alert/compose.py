@@ -1,6 +1,6 @@
 """Alert composition: a message record or an incident → a localized alert that says what to do now.
 
-Texts and actions come from ``lockwatch/playbooks/<lang>.toml``; phone numbers, the help page and
+Texts and actions come from ``lockwatch/alert/playbooks/<lang>.toml``; phone numbers, the help page and
 the reporting addresses from the brand profile. Every value taken from a mail is cleaned and
 defanged (``hxxps://amaz0n-jp[.]top/...``) before it is placed in a text; the body is plain text in
 sections (``■ heading``, ``1.`` actions, ``-`` details) that ``lockwatch.deliver.render`` can escape per target.
@@ -10,26 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from lockwatch.alert import playbooks
 from lockwatch.alert.defang import clean, defang_text
-from lockwatch.clock import sane
-from lockwatch.model import Alert
+from lockwatch.alert.format import DATE_FORMAT, HEADING, duration, fill, local_time, money
+from lockwatch.model import SEVERITIES, TITLE_MAX, Alert
 from lockwatch.parse.addresses import parse_mailbox
 
-if TYPE_CHECKING:
-    from lockwatch.model import Analysis, Mail
-    from lockwatch.state.db import State
+__all__ = ["KINDS", "actions_for", "compose_health", "compose_incident", "compose_message", "compose_test"]
 
-__all__ = [
-    "KINDS", "SEVERITIES", "MessageAlerts", "actions_for", "compose_health", "compose_incident",
-    "compose_message", "compose_test", "severity_rank",
-]
-
-SEVERITIES = ("info", "warning", "critical")
 # playbook entry → (contract alert kind, severity)
 KINDS: dict[str, tuple[str, str]] = {
     "phishing": ("phishing", "critical"),
@@ -41,29 +32,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "health_up": ("health_up", "info"),
     "test": ("test", "info"),
 }
-HEADING = "■ "
 MAX_REASONS, MAX_LINKS, MAX_ORDERS = 3, 3, 5
-TITLE_MAX = 250
 _ANGLE_ADDR = re.compile(r"^(.*?)\s*<([^<>]*@[^<>]*)>$", re.DOTALL)
-CURRENCY_SIGNS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "INR": "₹"}
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
-
-
-
-
-class _Blank(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _fill(template: str, values: Mapping[str, Any]) -> str:
-    try:
-        return template.format_map(_Blank({k: "" if v is None else str(v) for k, v in values.items()}))
-    except (ValueError, IndexError, AttributeError):  # a broken template shows as written
-        return template
 
 
 class _Playbook:
@@ -79,7 +49,7 @@ class _Playbook:
                        "report_addresses": sep.join(self.help.report_addresses)}
 
     def label(self, key: str, **values: Any) -> str:
-        return _fill(self.labels.get(key, ""), values)
+        return fill(self.labels.get(key, ""), values)
 
     def entry(self, kind: str) -> dict[str, Any]:
         return self.data.get("kind", {}).get(kind, {})
@@ -109,7 +79,7 @@ class _Playbook:
                     text = action.get("otherwise", "")
             else:
                 text = str(action)
-            if text := _fill(text, merged).strip():
+            if text := fill(text, merged).strip():
                 out.append(text)
         return out
 
@@ -131,8 +101,8 @@ class _Playbook:
         """Title and body: what happened, the given detail sections, numbered actions, official help."""
         entry, merged = self.entry(kind), {**self.common, **values}
         # the values are defanged already; defang the title once more so no two of them join into a live name
-        title = defang_text(" ".join(_fill(entry.get("title", kind), merged).split()))[:TITLE_MAX]
-        summary = _fill(entry.get(summary_key) or entry.get("summary", ""), merged)
+        title = defang_text(" ".join(fill(entry.get("title", kind), merged).split()))[:TITLE_MAX]
+        summary = fill(entry.get(summary_key) or entry.get("summary", ""), merged)
         parts: list[tuple[str, list[str]]] = []
         for heading, lines in sections:
             if heading == "what":
@@ -176,22 +146,6 @@ def _sender(from_header: Any) -> tuple[str, str, str]:
     return clean(name, 120), clean(address, 160), clean(domain, 120)
 
 
-def _when(value: Any, fmt: str) -> str:
-    """A recorded time in the watcher's local time with its offset; an absurd one as (cleaned) text."""
-    if not value:
-        return ""
-    try:
-        moment = sane(datetime.fromisoformat(str(value)))
-        if moment is None:  # year 9999 at -12:00 is out of range in UTC, and out of belief anyway
-            return clean(value, 60)
-        moment = moment.astimezone()  # the watcher's local time, with its offset
-        text = moment.strftime(fmt)
-    except (ValueError, OverflowError, OSError):
-        return clean(value, 60)
-    offset = moment.strftime("%z")
-    return text + f" (UTC{offset[:3]}:{offset[3:]})"
-
-
 def _place(source: Any, account: str | None) -> tuple[str, str]:
     """(account, folder) of an ``account/folder/uid`` source; a file path is its own place."""
     source = str(source or "")
@@ -203,17 +157,6 @@ def _place(source: Any, account: str | None) -> tuple[str, str]:
     return account, ""
 
 
-def _money(total: Any, currency: Any) -> str:
-    if not isinstance(total, int | float) or isinstance(total, bool):
-        return ""
-    currency = str(currency or "")
-    sign = CURRENCY_SIGNS.get(currency)
-    if currency == "JPY":
-        return f"{sign}{total:,.0f}"
-    amount = f"{total:,.0f}" if float(total).is_integer() else f"{total:,.2f}"
-    return f"{sign}{amount}" if sign else f"{amount} {clean(currency, 10)}".strip()
-
-
 def _sum(orders: Sequence[Mapping[str, Any]]) -> str:
     totals: dict[str, float] = {}
     for order in orders:
@@ -221,25 +164,7 @@ def _sum(orders: Sequence[Mapping[str, Any]]) -> str:
         if isinstance(total, int | float) and not isinstance(total, bool):
             key = str(order.get("currency") or "")
             totals[key] = totals.get(key, 0) + total
-    return " + ".join(_money(v, k) for k, v in totals.items())
-
-
-def _duration(value: Any, book: _Playbook) -> str:
-    seconds: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and value:
-        try:
-            from lockwatch.config import parse_duration
-
-            seconds = parse_duration(value).total_seconds()
-        except (ImportError, ValueError):
-            return clean(value, 40)
-    if seconds is None:
-        return ""
-    if seconds < 3600 or seconds % 3600:
-        return book.label("minutes", n=round(seconds / 60))
-    return book.label("hours", n=round(seconds / 3600))
+    return " + ".join(money(v, k) for k, v in totals.items())
 
 
 def _message_ids(*sources: Any) -> tuple[str, ...]:
@@ -255,7 +180,7 @@ def _mail_values(record: Mapping[str, Any], account: str | None, book: _Playbook
     where_account, folder = _place(record.get("source"), account)
     return {"subject": clean(record.get("subject"), 200) or book.label("unknown"), "sender_name": name,
             "sender_address": address, "sender_domain": domain,
-            "date": _when(record.get("date"), book.data.get("date_format", "%Y-%m-%d %H:%M")),
+            "date": local_time(record.get("date"), book.data.get("date_format", DATE_FORMAT)),
             "account": clean(where_account, 80), "folder": folder}
 
 
@@ -338,7 +263,7 @@ def compose_incident(kind: str, incident: Mapping[str, Any], lang: str = "ja") -
     event = str(incident.get("event") or incident.get("security_event") or "other")
     values.update(count=str(incident.get("count") or len(orders)),
                   total=_sum(orders) or book.label("unknown"),
-                  window=_duration(incident.get("window"), book),
+                  window=duration(incident.get("window"), book.labels),
                   event=book.data.get("events", {}).get(event) or clean(event, 60))
     rules = incident.get("rules") or incident.get("reasons")
     sections = [("what", _what_lines(values, book) if record else
@@ -364,7 +289,7 @@ def _order_lines(orders: Sequence[Mapping[str, Any]], book: _Playbook) -> list[s
             items = " / ".join(str(i) for i in items)
         items_text = clean(items, 80)
         line = book.label("order_line", id=clean(order.get("id"), 40), items=items_text,
-                          total=_money(order.get("total"), order.get("currency")))
+                          total=money(order.get("total"), order.get("currency")))
         lines.append("- " + " ".join(line.split()))
     if len(orders) > MAX_ORDERS:
         lines.append(f"- {book.label('more', count=len(orders) - MAX_ORDERS)}")
@@ -377,7 +302,7 @@ def compose_health(kind: str, account: str, folder: str = "", *, error: str = ""
     book = _Playbook(lang)
     where = f"{account}/{folder}" if folder else account
     values = {"account": account, "where": where, "failures": failures, "error": clean(error, 300),
-              "since": _when(since, book.data.get("date_format", "%Y-%m-%d %H:%M")) or since}
+              "since": local_time(since, book.data.get("date_format", DATE_FORMAT)) or since}
     lines = [f"{book.label('last_error')}: {values['error']}"] if values["error"] else []
     title, body = book.compose(kind, values, [("what", lines)])
     kind_out, severity = KINDS[kind]
@@ -403,33 +328,3 @@ def compose_test(lang: str = "ja") -> Alert:
 def actions_for(kind: str, lang: str = "ja") -> list[str]:
     """The immediate actions of a playbook entry (for ``check`` output), help facts filled in."""
     return _Playbook(lang).actions(kind, {})
-
-
-def _is_backfill(record: Mapping[str, Any], mail: Mail | None, max_age: float) -> bool:
-    """True when the mail arrived longer than ``max_age`` seconds ago.
-
-    Arrival is the topmost Received stamp (added by the user's own server); a sender-chosen Date
-    only counts when there is none, and then bounded like every event time.
-    """
-    from lockwatch.track.takeover import _arrival, event_time
-
-    moment = _arrival(mail) or event_time(record, mail)  # a back-dated Date must not hide a fresh phish
-    return (datetime.now(UTC) - moment).total_seconds() > max_age
-
-
-class MessageAlerts:
-    """Pipeline tracker: one localized alert per phishing (critical) or suspicious (warning) message."""
-
-    def __init__(self, lang: str = "ja", backfill_max_age: float = 24 * 3600) -> None:
-        self.lang = lang
-        self.backfill_max_age = backfill_max_age
-
-    def __call__(self, state: State, account: str, record: dict[str, Any], mail: Mail | None,
-                 analysis: Analysis) -> list[Alert]:
-        alert = compose_message(record, self.lang, account=account)
-        if alert is None:
-            return []
-        if _is_backfill(record, mail, self.backfill_max_age):
-            # last month's phishing, read on a first scan: recorded and shown, not pushed
-            return [replace(alert, push=False)]
-        return [alert]

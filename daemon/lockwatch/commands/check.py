@@ -26,7 +26,8 @@ def _options(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from lockwatch.detect import analyse_bytes
-    from lockwatch.report import human, json_line, message_record
+    from lockwatch.commands.terminal import human
+    from lockwatch.record import json_line, message_record
 
     options, cfg_lang = _options(args)
     lang = args.lang or cfg_lang or "en"

@@ -18,7 +18,7 @@ from typing import TextIO
 from lockwatch.config import Account, Config, load_default, parse_since
 from lockwatch.errors import ConfigError, StateError
 from lockwatch.pipeline import ProcessedMessage, Processor
-from lockwatch.report import json_line
+from lockwatch.record import json_line
 from lockwatch.scanner import Progress, ScanStats, scan_account
 from lockwatch.state.db import State
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from lockwatch.config import load_default
 from lockwatch.errors import StateError
-from lockwatch.report import json_line
+from lockwatch.record import json_line
 from lockwatch.state.db import State
 
 EXIT_OK, EXIT_CONFIG = 0, 2

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from lockwatch.alert.compose import severity_rank
+from lockwatch.alert.format import severity_rank
 from lockwatch.deliver.render import DEFAULT_BODY_MAX, FORMATS, Limits, render
 from lockwatch.logs import add_url_secrets, redactor
 

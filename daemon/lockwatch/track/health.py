@@ -1,70 +1,60 @@
-"""Watcher health: one alert after N failed checks in a row, one more when it works again.
+"""Watcher health: N failed checks in a row make a ``health_down`` fact, the next success a ``health_up``.
 
-An account that cannot log in is recorded with folder ``""``; a folder that disappears or cannot be
-read with its name. The count lives in the state table ``health``, so a restart neither forgets a
-running failure nor repeats the alert.
+An account that cannot log in is counted with folder ``""``; a folder that disappears or cannot be read
+with its name. The count lives in the state table ``health``, so a restart neither forgets a running
+failure nor repeats the alert. Composing the alert is ``lockwatch.alert``'s, queueing it
+``lockwatch.deliver``'s (``lockwatch.pipeline.watch_health`` wires them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from lockwatch.alert.compose import compose_health
-from lockwatch.deliver.outbox import enqueue
+from lockwatch.clock import iso
+from lockwatch.state.health import clear_health, health_of, store_health
 
 if TYPE_CHECKING:
     from lockwatch.state.db import State
 
-__all__ = ["DEFAULT_THRESHOLD", "record_failure", "record_success"]
+__all__ = ["DEFAULT_THRESHOLD", "ERROR_KEPT", "HealthFact", "count_failure", "count_success"]
 
 DEFAULT_THRESHOLD = 3
+ERROR_KEPT = 300  # characters of the last error kept (and shown)
 
 
-def _iso(now: datetime | None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+@dataclass(frozen=True)
+class HealthFact:
+    """A watcher went down (``health_down``) or works again (``health_up``)."""
+
+    kind: str  # health_down | health_up
+    account: str
+    folder: str = ""
+    error: str = ""
+    failures: int = 0
+    since: str = ""  # ISO time of the first failure in the row
 
 
-def record_failure(state: State, account: str, folder: str, error: str, threshold: int = DEFAULT_THRESHOLD,
-                   *, lang: str = "ja", targets: Iterable[Any] = (), pushed: bool = True,
-                   now: datetime | None = None) -> int | None:
-    """Count one failed check; returns the id of the ``health_down`` alert when this one raised it.
+def count_failure(state: State, account: str, folder: str, error: str, threshold: int = DEFAULT_THRESHOLD,
+                  now: datetime | None = None) -> HealthFact | None:
+    """Count one failed check; the ``health_down`` fact when this one reaches ``threshold``.
 
-    ``targets``: the configured notify URLs (empty: ``deliver_pending`` queues it for the URLs it
-    knows); ``error`` must not contain secrets (it is shown in the alert, cut to 300 characters).
+    ``error`` must not contain secrets (it is shown in the alert).
     """
-    moment = _iso(now)
-    with state.transaction() as conn:
-        row = conn.execute("SELECT failures, alerted, since FROM health WHERE account = ? AND folder = ?",
-                           (account, folder)).fetchone()
-        failures = (row["failures"] if row else 0) + 1
-        since = (row["since"] if row else None) or moment
-        alerted = bool(row and row["alerted"])
-        raise_now = failures >= max(threshold, 1) and not alerted
-        conn.execute(
-            "INSERT INTO health (account, folder, failures, alerted, last_error, since) VALUES (?,?,?,?,?,?)"
-            " ON CONFLICT(account, folder) DO UPDATE SET failures = excluded.failures,"
-            " alerted = excluded.alerted, last_error = excluded.last_error, since = excluded.since",
-            (account, folder, failures, int(alerted or raise_now), error[:300], since))
-        if not raise_now:
-            return None
-        alert = compose_health("health_down", account, folder, error=error, failures=failures, since=since,
-                               lang=lang)
-        return enqueue(state, alert, targets, pushed, account=account, now=now)
+    row = health_of(state, account, folder)
+    failures = (row["failures"] if row else 0) + 1
+    since = (row["since"] if row else None) or iso(now)
+    alerted = bool(row and row["alerted"])
+    raise_now = failures >= max(threshold, 1) and not alerted
+    store_health(state, account, folder, failures, alerted or raise_now, error[:ERROR_KEPT], since)
+    return HealthFact("health_down", account, folder, error, failures, since) if raise_now else None
 
 
-def record_success(state: State, account: str, folder: str = "", *, lang: str = "ja",
-                   targets: Iterable[Any] = (), pushed: bool = True,
-                   now: datetime | None = None) -> int | None:
-    """A check worked: clear the count; returns the id of the ``health_up`` alert if one was due."""
-    with state.transaction() as conn:
-        row = conn.execute("SELECT alerted, since FROM health WHERE account = ? AND folder = ?",
-                           (account, folder)).fetchone()
-        if row is None:
-            return None
-        conn.execute("DELETE FROM health WHERE account = ? AND folder = ?", (account, folder))
-        if not row["alerted"]:
-            return None
-        alert = compose_health("health_up", account, folder, since=row["since"] or "", lang=lang)
-        return enqueue(state, alert, targets, pushed, account=account, now=now)
+def count_success(state: State, account: str, folder: str = "") -> HealthFact | None:
+    """A check worked: clear the count; the ``health_up`` fact when a ``health_down`` was said."""
+    row = health_of(state, account, folder)
+    if row is None:
+        return None
+    clear_health(state, account, folder)
+    return HealthFact("health_up", account, folder, since=row["since"] or "") if row["alerted"] else None

@@ -1,7 +1,8 @@
 """Alert texts per language (``ja.toml``, ``en.toml``) and the official help facts of the brand profile.
 
 A playbook holds, per alert kind, a title template, a summary and the numbered immediate actions;
-``{name}`` placeholders are filled by ``lockwatch.alert.compose``. Phone numbers, the help page and the
+``{name}`` placeholders are filled by ``lockwatch.alert.compose``; ``incidents.toml`` holds the incident
+reasons (``lockwatch.alert.incident``). Phone numbers, the help page and the
 reporting addresses come from the brand profile (``lockwatch/brands/amazon.toml``), never from code.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["LANGUAGES", "BrandHelp", "Phone", "brand_help", "load"]
+__all__ = ["LANGUAGES", "BrandHelp", "Phone", "brand_help", "incident_texts", "load"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,14 @@ def load(lang: str) -> dict[str, Any]:
     name = lang if lang in LANGUAGES else "en"
     with (HERE / f"{name}.toml").open("rb") as f:
         return tomllib.load(f)
+
+
+@functools.cache
+def incident_texts(lang: str) -> dict[str, str]:
+    """The incident texts of ``lang`` (``incidents.toml``: rule reasons, follow-up words); else English."""
+    with (HERE / "incidents.toml").open("rb") as f:
+        data = tomllib.load(f)
+    return data.get(lang) or data["en"]
 
 
 @dataclass(frozen=True)

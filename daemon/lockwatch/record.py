@@ -1,4 +1,7 @@
-"""Analysis → the contract's JSON message object, and the human-readable form of it."""
+"""The contract record: analysis → the JSON message object, one JSON line of it, and the dedupe keys.
+
+The human-readable form for the terminal is ``lockwatch.commands.terminal``'s.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,15 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lockwatch.alert.defang import clean
 from lockwatch.clock import sane
 from lockwatch.model import Analysis, Mail
-from lockwatch.sources.base import split_header
+
+__all__ = ["DATE_TEXT_MAX", "KEY_ID_MAX", "dedupe_key", "json_line", "legacy_key", "message_record", "split_header"]
 
 DATE_TEXT_MAX = 100
 
 
-def _iso(moment: datetime | None) -> str | None:
+def _record_date(moment: datetime | None) -> str | None:
     """A mail's date for the record; None when it is missing or absurd (year 9999, a zone 23:59 away)."""
     moment = sane(moment)
     return moment.isoformat() if moment else None
@@ -30,7 +33,7 @@ def message_record(source: str, mail: Mail | None, analysis: Analysis) -> dict[s
         "message_id": mail.message_id if mail else "",
         "from": mail.from_header if mail else "",
         "subject": mail.subject if mail else "",
-        "date": _iso(mail.date) if mail else None,
+        "date": _record_date(mail.date) if mail else None,
         "amazon_like": analysis.amazon_like,
         "verdict": analysis.verdict,
         "kind": analysis.kind,
@@ -69,6 +72,12 @@ _CONTENT_FIELD = re.compile(rb"^(?:from|sender|reply-to|subject|date|content-typ
 KEY_ID_MAX = 200  # characters of the Message-ID kept readable in a key (the digest covers all of it)
 
 
+def split_header(raw: bytes) -> bytes:
+    """The header block of a message, up to and including the blank line."""
+    ends = [end + len(sep) for sep in (b"\r\n\r\n", b"\n\n") if (end := raw.find(sep)) != -1]
+    return raw[: min(ends)] if ends else raw
+
+
 def legacy_key(mail: Mail | None, raw: bytes) -> str:
     """The key of lockwatch 1 (schema version < 3): the Message-ID, or a digest of the header block."""
     if mail and mail.message_id:
@@ -95,43 +104,3 @@ def dedupe_key(mail: Mail | None, raw: bytes, *, header_only: bool = False) -> s
     else:
         digest.update(b"\0body\0" + hashlib.sha256(raw[len(head):].replace(b"\r\n", b"\n").rstrip()).digest())
     return f"{ident[:KEY_ID_MAX]} {digest.hexdigest()[:32]}"
-
-
-VERDICT_LABEL = {
-    "ja": {"not_amazon": "Amazon とは無関係", "genuine": "本物の Amazon メール", "suspicious": "要注意（不審）",
-           "phishing": "フィッシング（偽物）", "parse_error": "解析できません"},
-    "en": {"not_amazon": "not Amazon", "genuine": "genuine Amazon mail", "suspicious": "suspicious",
-           "phishing": "PHISHING (imitation)", "parse_error": "cannot be parsed"},
-}
-
-
-def human(record: dict[str, Any], lang: str = "en") -> str:
-    """A few lines for the terminal: verdict, kind, reasons, defanged links, what to do.
-
-    Every value from the mail goes through ``clean``: no escape sequence, bidi override or
-    zero-width character reaches the terminal, and no URL or domain stays clickable.
-    """
-    from lockwatch.alert.compose import actions_for
-
-    labels = VERDICT_LABEL.get(lang, VERDICT_LABEL["en"])
-    verdict = "parse_error" if record.get("parse_error") else record["verdict"]
-    lines = [f"{record['source']}: {labels[verdict]}"
-             + (f" [{record['kind']}]" if record.get("kind") else "") + f" score {record['score']}"]
-    if record.get("from"):
-        lines.append(f"  From:    {clean(record['from'])}")
-    if record.get("subject"):
-        lines.append(f"  Subject: {clean(record['subject'])}")
-    if record.get("order"):
-        o = record["order"]
-        lines.append(f"  Order:   {clean(o['id'], 60)} {o.get('total')} {clean(o.get('currency'), 10)}"
-                     + (" (gift card)" if o.get("gift_card") else ""))
-    for reason in record["reasons"][:8]:
-        lines.append(f"  - {clean(reason['detail'])} ({reason['code']})")
-    shown = [link for link in record["links"] if link["verdict"] not in ("amazon", "partner")][:5]
-    for link in shown:
-        lines.append(f"  link [{link['verdict']}]: {clean(link['url'])}")
-    actions = actions_for(verdict, lang) if verdict in ("phishing", "suspicious") else []
-    if actions:
-        lines.append("  " + ("対処:" if lang == "ja" else "What to do:"))
-        lines += [f"    {i}. {a}" for i, a in enumerate(actions, 1)]
-    return "\n".join(lines)
