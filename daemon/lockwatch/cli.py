@@ -12,8 +12,11 @@ import os
 import sys
 
 from lockwatch import __version__
+from lockwatch.commands import EXIT_CONFIG, EXIT_OK
+from lockwatch.config.settings import DEFAULT_SINCE
 
-EXIT_CONFIG_ERROR = 2
+__all__ = ["COMMANDS", "PRIVATE_UMASK", "build_parser", "main"]
+
 PRIVATE_UMASK = 0o077  # added to the caller's umask: nothing lockwatch creates is group/world accessible
 
 # command name -> module under lockwatch.commands whose run(args) -> int does the work
@@ -48,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(scan)
     scan.add_argument("--source", metavar="PATH", help="scan a Maildir, mbox file or folder of .eml instead")
     scan.add_argument("--account", metavar="NAME", help="only this configured account")
-    scan.add_argument("--since", metavar="7d|YYYY-MM-DD", help="first run: how far back to look (default 30d)")
+    scan.add_argument("--since", metavar="7d|YYYY-MM-DD", help=f"first run: how far back to look (default {DEFAULT_SINCE})")
     scan.add_argument("--all", action="store_true", help="first run: read the whole mailbox")
     scan.add_argument("--json", action="store_true", help="one JSON object per message and per alert")
     scan.add_argument("--no-notify", action="store_true", help="record alerts but push nothing")
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
-        return EXIT_CONFIG_ERROR
+        return EXIT_CONFIG
     from lockwatch.logs import setup_logging
 
     os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)  # the state and its directory: owner only, whatever the umask
@@ -98,12 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(module.run(args))
     except ConfigError as exc:  # names the file and the key; a command may use its own exit code for it
         print(f"lockwatch: {exc}", file=sys.stderr)
-        return getattr(module, "EXIT_ON_CONFIG_ERROR", EXIT_CONFIG_ERROR)
+        return getattr(module, "EXIT_ON_CONFIG_ERROR", EXIT_CONFIG)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into head and the like
         sys.stderr.close()
-        return 0
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -94,6 +94,19 @@ def test_wrong_values_name_the_key_and_what_is_expected(tmp_path: Path, text: st
     assert f": {key}: " in message and expected in message, message
 
 
+def test_notify_give_up_after_is_a_duration(tmp_path: Path) -> None:
+    assert cfg.load(write(tmp_path, MINIMAL)).notify.give_up_after == 3 * 86400.0  # the default: 3 days
+    config = cfg.load(write(tmp_path, MINIMAL + '\n[notify]\ngive_up_after = "12h"\n'))
+    assert config.notify.give_up_after == 12 * 3600.0
+
+
+@pytest.mark.parametrize("value", ['"soon"', '"0s"', "true", "-5"])
+def test_notify_give_up_after_rejects_a_bad_value(tmp_path: Path, value: str) -> None:
+    message = error(tmp_path, MINIMAL + f"\n[notify]\ngive_up_after = {value}\n")
+    assert ": notify.give_up_after: expected" in message and "duration" in message, message
+    assert str(tmp_path / "config.toml") in message
+
+
 def test_missing_values(tmp_path: Path) -> None:
     def missing(text: str) -> str:
         return error(tmp_path, "[[account]]\n" + text)
@@ -144,8 +157,8 @@ def test_durations_sizes_and_since() -> None:
     assert cfg.parse_duration("2m") == timedelta(minutes=2)
     assert cfg.parse_duration("24h") == timedelta(days=1)
     assert cfg.parse_duration("7d") == timedelta(days=7)
-    assert cfg._size("2MB") == 2 * 1024 * 1024 and cfg._size("500KB") == 500 * 1024
-    assert cfg._size(1000) == 1000
+    assert cfg.parse_size("2MB") == 2 * 1024 * 1024 and cfg.parse_size("500KB") == 500 * 1024
+    assert cfg.parse_size(1000) == 1000
     now = datetime(2026, 11, 23, 12, tzinfo=UTC)
     assert cfg.parse_since("7d", now) == date(2026, 11, 16)
     assert cfg.parse_since("2026-11-01") == date(2026, 11, 1)

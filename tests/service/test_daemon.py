@@ -120,11 +120,11 @@ def test_refused_login_is_not_hammered_and_other_accounts_go_on(tmp_path: Path, 
 
 
 def test_mail_reported_as_idle_starts_is_a_wake_up(dovecot: Dovecot, user: User) -> None:
-    from lockwatch.service import _new_mail, _start_idle
+    from lockwatch.sources.wire import IdleConnection, new_mail
 
     with dovecot.client(user) as client:
         client.select_folder("INBOX", readonly=True)
         dovecot.append(user, [phishing(8)])  # this connection learns of it on its next command: IDLE
-        woke = _start_idle(client) or _new_mail(client.idle_check(timeout=3))
+        woke = IdleConnection(client).start() or new_mail(client.idle_check(timeout=3))
         client.idle_done()
     assert woke

@@ -8,36 +8,26 @@ from pathlib import Path
 
 import pytest
 
+from lockwatch.clock import backoff
 from lockwatch.config import Account, Config, StateSettings
 from lockwatch.scanner import ScanStats
-from lockwatch.service import (
-    AUTH_BACKOFF_MAX,
-    AUTH_BACKOFF_START,
-    BACKOFF_MAX,
-    Runtime,
-    Stopping,
-    _AccountState,
-    _new_mail,
-    _StopBetweenBatches,
-    next_backoff,
-)
+from lockwatch.service import Runtime, Stopping, _AccountState, _StopBetweenBatches
+from lockwatch.sources.idle import AUTH_BACKOFF_MAX, AUTH_BACKOFF_START, BACKOFF_MAX, BACKOFF_START
+from lockwatch.sources.wire import new_mail
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:
-    delays, delay = [], 0.0
-    for _ in range(12):
-        delay = next_backoff(delay)
-        delays.append(delay)
+    delays = [backoff(n, BACKOFF_START, BACKOFF_MAX) for n in range(1, 13)]
     assert delays[:4] == [1.0, 2.0, 4.0, 8.0] and max(delays) == BACKOFF_MAX == 300.0
-    assert next_backoff(0, AUTH_BACKOFF_START, AUTH_BACKOFF_MAX) == 900.0
-    assert next_backoff(AUTH_BACKOFF_MAX, AUTH_BACKOFF_START, AUTH_BACKOFF_MAX) == AUTH_BACKOFF_MAX
+    assert backoff(1, AUTH_BACKOFF_START, AUTH_BACKOFF_MAX) == 900.0
+    assert backoff(20, AUTH_BACKOFF_START, AUTH_BACKOFF_MAX) == AUTH_BACKOFF_MAX
 
 
 def test_idle_responses() -> None:
-    assert _new_mail([(b"OK", b"Still here"), (3, b"EXISTS")])
-    assert _new_mail([(1, b"RECENT")])
-    assert not _new_mail([(b"OK", b"Still here"), (2, b"EXPUNGE"), (1, b"FETCH", (b"FLAGS", ()))])
-    assert not _new_mail([])
+    assert new_mail([(b"OK", b"Still here"), (3, b"EXISTS")])
+    assert new_mail([(1, b"RECENT")])
+    assert not new_mail([(b"OK", b"Still here"), (2, b"EXPUNGE"), (1, b"FETCH", (b"FLAGS", ()))])
+    assert not new_mail([])
 
 
 def test_stop_between_batches() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-EXIT_OK, EXIT_ALARM, EXIT_ERROR = 0, 1, 2
+from lockwatch.commands import EXIT_CONFIG, EXIT_FAILURE, EXIT_OK
 
+__all__ = ["run"]
 
 def _options(args: argparse.Namespace):
     from lockwatch.detect import DetectOptions
@@ -20,13 +21,12 @@ def _options(args: argparse.Namespace):
         cfg = load(args.config)
     except ConfigError as exc:
         print(f"lockwatch: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_ERROR) from exc
+        raise SystemExit(EXIT_CONFIG) from exc
     return cfg.detect.options(), cfg.notify.language
 
-
 def run(args: argparse.Namespace) -> int:
-    from lockwatch.detect import analyse_bytes
     from lockwatch.commands.terminal import human
+    from lockwatch.detect import analyse_bytes
     from lockwatch.record import json_line, message_record
 
     options, cfg_lang = _options(args)
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
         except OSError as exc:
             print(f"lockwatch: cannot read {path}: {exc.strerror}", file=sys.stderr)
-            status = EXIT_ERROR
+            status = EXIT_CONFIG
             continue
         mail, analysis = analyse_bytes(raw, options=options)
         record = message_record(path, mail, analysis)
@@ -46,5 +46,5 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(human(record, lang), flush=True)
         if analysis.verdict in ("phishing", "suspicious") and status == EXIT_OK:
-            status = EXIT_ALARM
+            status = EXIT_FAILURE
     return status

@@ -7,9 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from lockwatch.commands import EXIT_OK
 from lockwatch.config import load_default
 
-EXIT_OK = 0  # a config error: cli prints it and exits 2
+__all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from lockwatch.commands import EXIT_MAILBOX, EXIT_OK
 from lockwatch.config import load_default
 from lockwatch.errors import SourceError
 
-EXIT_OK, EXIT_MAILBOX = 0, 3  # a config error: cli prints it and exits 2
+__all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:

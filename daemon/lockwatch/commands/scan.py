@@ -7,7 +7,6 @@ state database could not be written: a full or read-only disk).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import time
@@ -15,15 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from lockwatch.config import Account, Config, load_default, parse_since
+from lockwatch.commands import EXIT_CONFIG, EXIT_MAILBOX, EXIT_OK
+from lockwatch.config import DEFAULT_SINCE, Account, Config, load_default, parse_since
+from lockwatch.deliver import deliver_configured
 from lockwatch.errors import ConfigError, StateError
 from lockwatch.pipeline import ProcessedMessage, Processor
 from lockwatch.record import json_line
 from lockwatch.scanner import Progress, ScanStats, scan_account
 from lockwatch.state.db import State
 
-EXIT_OK, EXIT_CONFIG, EXIT_MAILBOX = 0, 2, 3
-DEFAULT_SINCE = "30d"
+__all__ = ["Output", "TerminalProgress", "local_state_path", "run"]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         for error in stats.errors:
             print(f"lockwatch: error: {error}", file=sys.stderr)
         if not args.no_notify and config is not None:
-            deliver(state, config)
+            deliver_configured(state, config)  # the alerts this pass queued
     except StateError as exc:  # a full or read-only disk: nothing past the last committed batch is lost
         print(f"lockwatch: {exc}", file=sys.stderr)
         return EXIT_MAILBOX
@@ -79,7 +79,7 @@ def _accounts(args: argparse.Namespace) -> tuple[Config | None, list[Account]]:
 
 
 def _since(args: argparse.Namespace, account: Account) -> date | None:
-    """How far back a first pass looks: --all, else --since, else the account's since, else 30 days."""
+    """How far back a first pass looks: --all, else --since, else the account's since, else DEFAULT_SINCE."""
     if args.all:
         return None
     try:
@@ -92,15 +92,6 @@ def local_state_path() -> str:
     """State for --source without a config: $XDG_STATE_HOME/lockwatch/local-state.db."""
     base = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
     return os.path.join(base, "lockwatch", "local-state.db")
-
-
-def deliver(state: State, config: Config) -> None:
-    """Seam for the notify issue: push the alerts queued by this pass, when lockwatch.deliver.notify exists."""
-    if importlib.util.find_spec("lockwatch.deliver.notify") is None:
-        return
-    from lockwatch.deliver.notify import deliver_pending  # type: ignore[import-not-found]
-
-    deliver_pending(state, config)
 
 
 class Output:

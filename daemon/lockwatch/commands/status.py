@@ -10,12 +10,16 @@ import argparse
 import sys
 from typing import Any
 
+from lockwatch.commands import EXIT_CONFIG, EXIT_OK
 from lockwatch.config import load_default
 from lockwatch.errors import StateError
 from lockwatch.record import json_line
+from lockwatch.state import status as queries
 from lockwatch.state.db import State
+from lockwatch.state.outbox import status as outbox_status
 
-EXIT_OK, EXIT_CONFIG = 0, 2
+__all__ = ["RECENT_ALERTS", "collect", "human", "run"]
+
 RECENT_ALERTS = 5
 
 
@@ -43,8 +47,7 @@ def collect(state: State, configured: list[str]) -> dict[str, Any]:
     """The status as one JSON-ready dict."""
     accounts: dict[str, dict[str, Any]] = {name: {"name": name, "folders": [], "health": None}
                                            for name in configured}
-    for row in state.execute("SELECT account, folder, uidvalidity, last_uid, last_check, last_error, mode"
-                             " FROM checkpoints ORDER BY account, folder"):
+    for row in queries.checkpoints(state):
         entry = accounts.setdefault(row["account"], {"name": row["account"], "folders": [], "health": None})
         if row["folder"] == "":  # an account-level error (login, folder list)
             entry["error"] = row["last_error"]
@@ -52,22 +55,13 @@ def collect(state: State, configured: list[str]) -> dict[str, Any]:
         entry["folders"].append({"folder": row["folder"], "last_check": row["last_check"],
                                  "last_error": row["last_error"], "mode": row["mode"],
                                  "last_uid": row["last_uid"]})
-    for row in state.execute("SELECT account, folder, failures, alerted, last_error, since FROM health"):
+    for row in queries.health(state):
         entry = accounts.setdefault(row["account"], {"name": row["account"], "folders": [], "health": None})
         entry["health"] = {"folder": row["folder"], "failures": row["failures"], "alerted": bool(row["alerted"]),
                            "last_error": row["last_error"], "since": row["since"]}
-    try:
-        from lockwatch.deliver.outbox import status as outbox_status
-
-        outbox = outbox_status(state)
-    except ImportError:  # pragma: no cover - the outbox module ships with the alerts issue
-        outbox = {}
-    incidents = [dict(row) for row in state.execute(
-        "SELECT id, account, kind, severity, opened_at, updated_at FROM incidents WHERE closed_at IS NULL"
-        " ORDER BY opened_at DESC")]
-    recent = [dict(row) for row in state.execute(
-        "SELECT id, created_at, account, kind, severity, title FROM alerts ORDER BY id DESC LIMIT ?",
-        (RECENT_ALERTS,))]
+    outbox = outbox_status(state)
+    incidents = queries.open_incidents(state)
+    recent = queries.recent_alerts(state, RECENT_ALERTS)
     return {"accounts": list(accounts.values()), "outbox": outbox, "open_incidents": incidents,
             "recent_alerts": recent}
 

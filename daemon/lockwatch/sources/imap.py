@@ -22,11 +22,12 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError
 
 from lockwatch.config import Account
-from lockwatch.errors import AuthError, ConnectionLost, CredentialError, SourceError
+from lockwatch.errors import ERROR_TEXT_MAX, AuthError, ConnectionLost, CredentialError, SourceError
 from lockwatch.sources import credentials
 from lockwatch.sources.base import Batch, Checkpoint, FolderRead, Item, Prefilter
+from lockwatch.sources.wire import count_bytes
 
-__all__ = ["FolderInfo", "ImapSource"]
+__all__ = ["CONNECTION_ERRORS", "SPECIAL_USE", "FolderInfo", "ImapSource", "describe"]
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,8 @@ class ImapSource:
         except TimeoutError:
             raise SourceError(f"{where}: connection timed out after {acc.timeout:.0f} s") from None
         except CONNECTION_ERRORS as exc:
-            raise SourceError(f"{where}: cannot connect: {_describe(exc)}") from None
-        self._count_bytes(client)
+            raise SourceError(f"{where}: cannot connect: {describe(exc)}") from None
+        count_bytes(client, self._add_bytes)
         try:
             self._login(client)
         except BaseException:
@@ -105,26 +106,12 @@ class ImapSource:
         except IMAPClientError as exc:  # LoginError, or a refused AUTHENTICATE
             how = " with XOAUTH2" if acc.auth == "xoauth2" else ""
             raise AuthError(f"{acc.name}: login failed for {acc.username} on {acc.host}{how}: "
-                            f"{_describe(exc)}") from None
+                            f"{describe(exc)}") from None
         except CONNECTION_ERRORS as exc:
-            raise SourceError(f"{acc.name}: connection lost during login: {_describe(exc)}") from None
+            raise SourceError(f"{acc.name}: connection lost during login: {describe(exc)}") from None
 
-    def _count_bytes(self, client: IMAPClient) -> None:
-        """Count every byte read from the server (after TLS) in ``bytes_fetched``."""
-        imap = client._imap
-        read, readline = imap.read, imap.readline
-
-        def counted_read(size: int) -> bytes:
-            data = read(size)
-            self.bytes_fetched += len(data)
-            return data
-
-        def counted_readline() -> bytes:
-            data = readline()
-            self.bytes_fetched += len(data)
-            return data
-
-        imap.read, imap.readline = counted_read, counted_readline
+    def _add_bytes(self, count: int) -> None:
+        self.bytes_fetched += count
 
     def close(self) -> None:
         _close(self.client)
@@ -147,7 +134,7 @@ class ImapSource:
             listed = self.client.list_folders("", "")
             return "", (listed[0][1].decode() if listed and listed[0][1] else "/")
         except CONNECTION_ERRORS as exc:
-            raise SourceError(f"{self.account}: cannot read the namespace: {_describe(exc)}") from None
+            raise SourceError(f"{self.account}: cannot read the namespace: {describe(exc)}") from None
 
     def server_name(self, name: str) -> str:
         """Map a config folder name ("/"-separated, no namespace prefix) to the server's name."""
@@ -169,7 +156,7 @@ class ImapSource:
         try:
             listed = self.client.list_folders()
         except CONNECTION_ERRORS as exc:
-            raise SourceError(f"{self.account}: cannot list folders: {_describe(exc)}") from None
+            raise SourceError(f"{self.account}: cannot list folders: {describe(exc)}") from None
         return [FolderInfo(self.display_name(name), name,
                            tuple(f.decode() if isinstance(f, bytes) else str(f) for f in flags))
                 for flags, _sep, name in listed]
@@ -200,8 +187,8 @@ class ImapSource:
         except CONNECTION_ERRORS as exc:
             if isinstance(exc, IMAPClientError) and not isinstance(exc, imaplib.IMAP4.abort):
                 raise SourceError(f"{self.account}: cannot open folder {folder!r} ({server}): "
-                                  f"{_describe(exc)}") from None
-            raise ConnectionLost(f"{self.account}: connection lost: {_describe(exc)}") from None
+                                  f"{describe(exc)}") from None
+            raise ConnectionLost(f"{self.account}: connection lost: {describe(exc)}") from None
         uidvalidity = _number(info.get(b"UIDVALIDITY"))
         if uidvalidity is None:  # a checkpoint needs it; without one every pass would read the folder again
             raise SourceError(f"{self.account}: folder {folder!r}: the server sent no valid UIDVALIDITY")
@@ -217,7 +204,7 @@ class ImapSource:
                 after = 0
                 uids = self.client.search(["SINCE", since] if since else ["ALL"])
         except CONNECTION_ERRORS as exc:
-            raise ConnectionLost(f"{self.account}: connection lost: {_describe(exc)}") from None
+            raise ConnectionLost(f"{self.account}: connection lost: {describe(exc)}") from None
         uids = sorted(u for u in uids if _number(u) is not None)  # a server's nonsense UID is skipped, not stored
         final = max([after, uids[-1] if uids else 0, (uidnext - 1) if uidnext else 0])
         return FolderRead(folder, len(uids), self._batches(folder, uids, uidvalidity, final))
@@ -256,7 +243,7 @@ class ImapSource:
                         bodies[uid] = (_with_header(heads[uid].get(HEADER_KEY) or b"", data[key]), True)
         except CONNECTION_ERRORS as exc:
             raise ConnectionLost(f"{self.account}: connection lost while reading {folder!r}: "
-                              f"{_describe(exc)}") from None
+                              f"{describe(exc)}") from None
         items = []
         for uid in uids:
             if uid not in heads:  # expunged meanwhile
@@ -336,11 +323,12 @@ def _number(value: object) -> int | None:
     return number if 0 < number < 2**32 else None
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
+    """An error as one safe, short line (a bytes message without its b'' wrapper)."""
     text = str(exc).strip() or type(exc).__name__
     if text.startswith("b'") or text.startswith('b"'):
         text = text[2:-1]
-    return text[:300]
+    return text[:ERROR_TEXT_MAX]
 
 
 def _close(client: IMAPClient) -> None:

@@ -1,1 +1,3 @@
-"""The state database: schema, migrations and every query lockwatch runs."""
+"""The state layer: the database (db) and the queries of each stage that reads it whole (housekeeping, status)."""
+
+__all__: list[str] = []

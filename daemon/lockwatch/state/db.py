@@ -14,11 +14,14 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lockwatch.clock import sane, utcnow
 from lockwatch.errors import StateError
+
+__all__ = ["KEY_VERSION", "MIGRATIONS", "State", "storage_error", "utcnow"]  # utcnow: lockwatch.clock's, for old callers
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -121,17 +124,11 @@ MIGRATIONS: list[str] = [
 KEY_VERSION = 2  # of the dedupe keys written now
 
 
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _text(value: Any) -> str:
     return " ".join(str(value or "").split()).casefold()
 
 
 def _moment(value: Any) -> datetime | None:
-    from lockwatch.clock import sane
-
     try:
         return sane(datetime.fromisoformat(value)) if isinstance(value, str) and value else None
     except ValueError:
@@ -331,3 +328,7 @@ class State:
             "INSERT INTO checkpoints (account, folder, last_error) VALUES (?,?,?)"
             " ON CONFLICT(account, folder) DO UPDATE SET last_error=excluded.last_error",
             (account, folder, error))
+
+    def set_mode(self, account: str, folder: str, mode: str) -> None:
+        """How the folder is watched now (idle | poll | local); a folder never checked has no row to mark."""
+        self.execute("UPDATE checkpoints SET mode = ? WHERE account = ? AND folder = ?", (mode, account, folder))
