@@ -8,13 +8,15 @@ request line (``POST /<token>``), apprise its target URLs and socket errors.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import sys
 import threading
 from collections import deque
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["MASK", "Redactor", "add_secrets", "add_url_secrets", "setup_logging", "url_secrets"]
+__all__ = ["MASK", "MIN_URL_PART", "Redactor", "add_secrets", "add_url_secrets", "guard_logger", "is_hostname", "redactor",
+           "setup_logging", "url_secrets"]
 
 NOISY_LOGGERS = ("apprise", "apscheduler", "imapclient", "mailparser", "urllib3", "dkim")
 MASK = "***"
@@ -77,26 +79,55 @@ def add_secrets(*values: str | None, transient: bool = False) -> None:
     redactor.add(*values, transient=transient)
 
 
-def url_secrets(url: str) -> list[str]:
-    """The parts of an apprise URL that may be secret: the whole URL, user info, a host that is not a
-    host name (``tgram://123:TOKEN/``), long path segments and query values."""
+def is_hostname(host: str) -> bool:
+    """A host name or address that may be shown (``ntfy.sh``, ``127.0.0.1``, ``::1``), not a token
+    standing where the host would be (``tgram://123:TOKEN/``, ``pover://user@TOKEN``)."""
+    if host == "localhost":
+        return True
     try:
-        parts = urlsplit(url.strip())
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return "." in host and all(label and len(label) < 64 for label in host.split("."))
+
+
+def url_secrets(url: str, min_part: int = MIN_URL_PART) -> list[str]:
+    """Every part of an apprise URL that may be secret, longest first: the whole URL, the user info
+    (raw and decoded), a host that is no host name (with its ``:`` pieces), the path and its segments
+    and the query values (raw and decoded) of at least ``min_part`` characters. A real host name or
+    address is no secret: it stays readable (the target's label shows it too).
+
+    The one splitter for both masks: every log line (``add_url_secrets``, default ``min_part``: "json",
+    "v1" or "send" must stay readable all over the log) and the error texts of that URL's own
+    deliveries (``deliver.targets.scrub``, with a lower ``min_part``).
+    """
+    raw = url.strip()
+    try:
+        parts = urlsplit(raw)
         host = parts.hostname or ""
     except ValueError:
-        return [url]
-    pieces = [url.strip(), parts.netloc.rpartition("@")[0], parts.password or "", parts.username or ""]
-    if host and "." not in host and host != "localhost":  # a token where the host would be
-        where = parts.netloc.rpartition("@")[2]
+        return [raw] if raw else []
+    userinfo, _, where = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    pieces = [raw, *(p for item in (userinfo, user, password) for p in (item, unquote(item)))]
+    if host and not is_hostname(host):  # a token where the host would be
         pieces += [where, *where.split(":")]
-    pieces += [s for s in (unquote(p) for p in parts.path.split("/")) if len(s) >= MIN_URL_PART]
-    pieces += [v for _, v in parse_qsl(parts.query) if len(v) >= MIN_URL_PART]
-    return [p for p in pieces if p]
+    long = [parts.path, parts.fragment, *parts.path.split("/")]
+    long += [pair.partition("=")[2] for pair in parts.query.split("&")]
+    long += [v for _, v in parse_qsl(parts.query)]
+    pieces += [p for item in long for p in {item, unquote(item)} if len(p) >= min_part]
+    return sorted({p for p in pieces if len(p) >= 2}, key=len, reverse=True)
 
 
 def add_url_secrets(url: str) -> None:
     """Mask the secret parts of a notify URL in every log line from now on."""
     redactor.add(*url_secrets(url))
+
+
+def guard_logger(name: str) -> None:
+    """Mask secrets in what logger ``name`` itself logs, whichever handler receives it (pytest's,
+    an embedding program's): apprise logs target URLs at debug level."""
+    logging.getLogger(name).addFilter(redactor)  # a filter is added once however often this is called
 
 
 def setup_logging(verbose: int = 0, quiet: bool = False) -> None:

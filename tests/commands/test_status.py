@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from conftest import write_config
-from lockwatch.deliver.outbox import enqueue
+from lockwatch.deliver.outbox import record_alert
+from lockwatch.model import Alert
 from lockwatch.state.db import State, utcnow
 
 
@@ -18,8 +19,8 @@ def seeded(tmp_path: Path) -> Path:
     state.set_checkpoint("home", "Junk", 7, 3, mode="poll")
     state.set_folder_error("home", "Junk", "home: connection lost: EOF")
     with state.transaction():
-        enqueue(state, {"kind": "phishing", "severity": "critical", "title": "Phishing mail", "body": "b",
-                        "message_ids": ["<a@b>"]}, ["json://127.0.0.1:9/"], True, account="home")
+        record_alert(state, Alert("phishing", "critical", "Phishing mail", "b", ("<a@b>",)), account="home",
+                     pushed=True, targets=["json://127.0.0.1:9/"])
         state.execute("INSERT INTO incidents (account, kind, severity, opened_at, updated_at, detail)"
                       " VALUES ('home', 'takeover', 'critical', ?, ?, '{}')", (utcnow(), utcnow()))
     state.close()

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from lockwatch.alert import compose as alerts
-from lockwatch.deliver.notify import Notifier, Target, redact, target_key
+from lockwatch.deliver.notify import Notifier
+from lockwatch.deliver.targets import Target, redact, target_key
 from lockwatch.detect import analyse_bytes
 from lockwatch.record import message_record
 from support import mailgen

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,12 @@ from typing import Any
 import pytest
 
 from lockwatch.alert import compose as alerts
-from lockwatch.deliver import outbox
-from lockwatch.deliver.notify import Notifier, Target, deliver_pending, target_key
+from lockwatch.clock import backoff
+from lockwatch.deliver import deliver_configured, outbox
+from lockwatch.deliver.notify import Notifier
+from lockwatch.deliver.targets import Target, target_key
 from lockwatch.model import Alert
-from lockwatch.pipeline import store_alert
+from lockwatch.state import outbox as rows
 from lockwatch.state.db import State
 from support.receivers import HttpReceiver, closed_port
 
@@ -31,22 +34,21 @@ def state(tmp_path: Path) -> Iterator[State]:
     st.close()
 
 
-def sample(severity: str = "critical") -> dict[str, Any]:
-    alert = alerts.compose_test("ja").as_dict()
-    return {**alert, "kind": "phishing", "severity": severity, "message_ids": ["<m@x>"]}
+def sample(severity: str = "critical") -> Alert:
+    return replace(alerts.compose_test("ja"), kind="phishing", severity=severity, message_ids=("<m@x>",))
 
 
 def deliveries(state: State) -> list[dict[str, Any]]:
     return [dict(r) for r in state.execute("SELECT * FROM deliveries ORDER BY alert_id, target")]
 
 
-def test_enqueue_joins_the_verdict_transaction(state: State, http: HttpReceiver) -> None:
+def test_record_alert_joins_the_verdict_transaction(state: State, http: HttpReceiver) -> None:
     with pytest.raises(RuntimeError), state.transaction():
-        outbox.enqueue(state, sample(), [http.url], pushed=True, account="home", now=T0)
+        outbox.record_alert(state, sample(), account="home", pushed=True, targets=[http.url], now=T0)
         raise RuntimeError("the verdict could not be recorded")
     assert state.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 0
     with state.transaction():
-        alert_id = outbox.enqueue(state, sample(), [http.url], pushed=True, account="home", now=T0)
+        alert_id = outbox.record_alert(state, sample(), account="home", pushed=True, targets=[http.url], now=T0)
     row = state.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
     assert (row["account"], row["kind"], row["pushed"], json.loads(row["message_ids"])) == \
         ("home", "phishing", 1, ["<m@x>"])
@@ -55,7 +57,7 @@ def test_enqueue_joins_the_verdict_transaction(state: State, http: HttpReceiver)
 
 def test_down_endpoint_keeps_the_alert_and_it_arrives_once_when_back(state: State, http: HttpReceiver) -> None:
     notifier = Notifier([http.url])
-    outbox.enqueue(state, sample(), notifier.targets.values(), pushed=True, now=T0)
+    outbox.record_alert(state, sample(), account=None, pushed=True, targets=notifier.targets.values(), now=T0)
     http.stop()
     first = outbox.deliver_pending(state, notifier, now=T0)
     assert (first.sent, first.failed, first.pending) == (0, 1, 1)
@@ -76,7 +78,7 @@ def test_down_endpoint_keeps_the_alert_and_it_arrives_once_when_back(state: Stat
 
 def test_an_endpoint_answering_500_is_retried(state: State, http: HttpReceiver) -> None:
     notifier = Notifier([http.url])
-    outbox.enqueue(state, sample(), [http.url], pushed=True, now=T0)
+    outbox.record_alert(state, sample(), account=None, pushed=True, targets=[http.url], now=T0)
     http.status = 500
     assert outbox.deliver_pending(state, notifier, now=T0).failed == 1
     http.status = 200
@@ -87,8 +89,8 @@ def test_an_endpoint_answering_500_is_retried(state: State, http: HttpReceiver) 
 def test_a_dead_url_never_delays_a_live_one(state: State, http: HttpReceiver) -> None:
     dead = f"json://127.0.0.1:{closed_port()}/"
     notifier = Notifier([dead, http.url])
-    outbox.enqueue(state, sample(), [dead, http.url], pushed=True, now=T0)
-    outbox.enqueue(state, sample(), [dead, http.url], pushed=True, now=T0)
+    outbox.record_alert(state, sample(), account=None, pushed=True, targets=[dead, http.url], now=T0)
+    outbox.record_alert(state, sample(), account=None, pushed=True, targets=[dead, http.url], now=T0)
     started = time.monotonic()
     summary = outbox.deliver_pending(state, notifier, now=T0)
     assert time.monotonic() - started < 3
@@ -102,7 +104,7 @@ def test_a_dead_url_never_delays_a_live_one(state: State, http: HttpReceiver) ->
 def test_backoff_grows_and_is_capped(state: State) -> None:
     dead = f"json://127.0.0.1:{closed_port()}/"
     notifier = Notifier([dead])
-    outbox.enqueue(state, sample(), [dead], pushed=True, now=T0)
+    outbox.record_alert(state, sample(), account=None, pushed=True, targets=[dead], now=T0)
     now, gaps = T0, []
     for _ in range(9):
         outbox.deliver_pending(state, notifier, now=now)
@@ -110,15 +112,16 @@ def test_backoff_grows_and_is_capped(state: State) -> None:
         gaps.append((due - now).total_seconds())
         now = due
     assert gaps == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
-    assert outbox.backoff(1) == 30 and outbox.backoff(50) == outbox.BACKOFF_CAP
+    assert backoff(1, outbox.BACKOFF_FIRST, outbox.BACKOFF_CAP) == 30
+    assert backoff(50, outbox.BACKOFF_FIRST, outbox.BACKOFF_CAP) == outbox.BACKOFF_CAP
 
 
 def test_undelivered_alerts_go_out_after_a_restart(tmp_path: Path, http: HttpReceiver) -> None:
     path = tmp_path / "state.db"
     first = State(path)
-    outbox.enqueue(first, sample(), [http.url], pushed=True, now=T0)  # queued, then the process died
+    outbox.record_alert(first, sample(), account=None, pushed=True, targets=[http.url], now=T0)  # queued, then died
     http.stop()
-    outbox.enqueue(first, sample("warning"), [http.url], pushed=True, now=T0)
+    outbox.record_alert(first, sample("warning"), account=None, pushed=True, targets=[http.url], now=T0)
     outbox.deliver_pending(first, Notifier([http.url]), now=T0)  # failed while the endpoint was down
     first.close()
     http.start()
@@ -132,14 +135,14 @@ def test_undelivered_alerts_go_out_after_a_restart(tmp_path: Path, http: HttpRec
 def test_give_up_after_the_configured_age(state: State, caplog: pytest.LogCaptureFixture) -> None:
     dead = f"json://127.0.0.1:{closed_port()}/?token=s3cr3t-token"
     notifier = Notifier([dead])
-    outbox.enqueue(state, sample(), [dead], pushed=True, now=T0)
+    outbox.record_alert(state, sample(), account=None, pushed=True, targets=[dead], now=T0)
     outbox.deliver_pending(state, notifier, now=T0, give_up_after=3600)
     caplog.set_level(logging.WARNING, logger="lockwatch.deliver.outbox")
     summary = outbox.deliver_pending(state, notifier, now=T0 + timedelta(hours=1, seconds=1), give_up_after=3600)
     assert summary.gave_up == 1 and summary.results == [] and summary.pending == 0
     assert deliveries(state)[0]["status"] == "gave_up"
     assert "gave up on phishing alert #1" in caplog.text and "s3cr3t" not in caplog.text
-    status = outbox.status(state)
+    status = rows.status(state)
     assert (status["gave_up"], status["pending"]) == (1, 0) and status["recent_gave_up"][0]["alert_id"] == 1
     assert outbox.deliver_pending(state, notifier, now=T0 + timedelta(days=9)).gave_up == 0  # marked once
 
@@ -147,8 +150,8 @@ def test_give_up_after_the_configured_age(state: State, caplog: pytest.LogCaptur
 def test_min_severity_decides_which_targets_queue_an_alert(state: State, http: HttpReceiver) -> None:
     loud, quiet = http.url + "loud", http.url + "quiet"
     targets = [Target(loud), Target(quiet, min_severity="critical")]
-    outbox.enqueue(state, sample("warning"), targets, pushed=True, now=T0)
-    outbox.enqueue(state, sample("critical"), targets, pushed=True, now=T0)
+    outbox.record_alert(state, sample("warning"), account=None, pushed=True, targets=targets, now=T0)
+    outbox.record_alert(state, sample("critical"), account=None, pushed=True, targets=targets, now=T0)
     outbox.deliver_pending(state, Notifier(targets), now=T0)
     assert len(http.posts) == 3
     assert [(d["alert_id"], d["target"]) for d in deliveries(state)] == sorted(
@@ -158,8 +161,8 @@ def test_min_severity_decides_which_targets_queue_an_alert(state: State, http: H
 def test_alerts_stored_by_the_pipeline_are_queued_for_the_configured_urls(state: State,
                                                                         http: HttpReceiver) -> None:
     with state.transaction():
-        store_alert(state, "home", Alert("phishing", "critical", "t1", "b1", ("<a>",)), pushed=True)
-        store_alert(state, "home", Alert("phishing", "critical", "t2", "b2", ("<b>",)), pushed=False)
+        outbox.record_alert(state, Alert("phishing", "critical", "t1", "b1", ("<a>",)), account="home", pushed=True)
+        outbox.record_alert(state, Alert("phishing", "critical", "t2", "b2", ("<b>",)), account="home", pushed=False)
     summary = outbox.deliver_pending(state, Notifier([http.url]))
     assert summary.sent == 1 and [p["title"] for p in http.posts] == ["t1"]
     assert outbox.deliver_pending(state, Notifier([http.url])).sent == 0
@@ -169,13 +172,13 @@ def test_the_scan_seam_takes_the_config(state: State, http: HttpReceiver) -> Non
     from lockwatch.config import parse
 
     config = parse({"notify": {"urls": [http.url, {"url": http.url + "x", "min_severity": "critical"}]}})
-    outbox.enqueue(state, sample("warning"), config.notify.urls, pushed=True)
-    assert deliver_pending(state, config).sent == 1 and len(http.posts) == 1
+    outbox.record_alert(state, sample("warning"), account=None, pushed=True, targets=config.notify.urls)
+    assert deliver_configured(state, config).sent == 1 and len(http.posts) == 1
 
 
 def test_two_workers_never_send_the_same_pair_twice(state: State, http: HttpReceiver) -> None:
     for _ in range(20):
-        outbox.enqueue(state, sample(), [http.url], pushed=True, now=T0)
+        outbox.record_alert(state, sample(), account=None, pushed=True, targets=[http.url], now=T0)
     notifier = Notifier([http.url])
     workers = [threading.Thread(target=outbox.deliver_pending, args=(state, notifier, T0)) for _ in range(4)]
     for w in workers:

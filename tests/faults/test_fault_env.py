@@ -17,7 +17,7 @@ import pytest
 
 from conftest import imap_account, json_lines, write_config
 from lockwatch.alert.compose import compose_test
-from lockwatch.deliver.outbox import enqueue
+from lockwatch.deliver.outbox import record_alert
 from lockwatch.state.db import State
 from support import burstmail
 from support.daemonproc import make_config, wait_for
@@ -232,7 +232,7 @@ def test_disk_full_between_sending_an_alert_and_recording_it(tmp_path: Path, htt
     path = tmp_path / "state.db"
     state = State(path)
     with state.transaction():
-        enqueue(state, compose_test("en"), [http.url], pushed=True)
+        record_alert(state, compose_test("en"), account=None, pushed=True, targets=[http.url])
     state.close()
     worker = DeliveryWorker(path, http.url)
     try:

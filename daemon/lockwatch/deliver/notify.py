@@ -1,135 +1,31 @@
-"""Delivery through apprise 2.x: one long-lived ``Apprise`` object per configured URL.
+"""Sending through apprise 2.x: one long-lived ``Apprise`` object per configured URL.
 
 Each target is sent to on its own, so a failing URL never blocks the others; success is the
-truthiness of apprise's result object. A URL may hold a token, so it is never logged, stored or
-shown: targets are identified by ``target_key`` (scheme + hash, stored in the outbox) and shown by
-``redact`` (scheme, a host only when it is a real host name, and a short hash).
+truthiness of apprise's result object. Targets are named by their key and label only
+(``deliver.targets``); apprise's own log lines are masked at the source once a Notifier exists.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import ipaddress
-import logging
-import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
-from lockwatch.alert.format import severity_rank
-from lockwatch.deliver.render import DEFAULT_BODY_MAX, FORMATS, Limits, render
-from lockwatch.logs import add_url_secrets, redactor
+from lockwatch.alert.playbooks import brand_help
+from lockwatch.deliver.render import DEFAULT_BODY_MAX, Limits, render
+from lockwatch.deliver.targets import Target, scheme, scrub
+from lockwatch.logs import add_url_secrets, guard_logger
+from lockwatch.model import TITLE_MAX
 
-if TYPE_CHECKING:
-    from lockwatch.deliver.outbox import DeliverySummary
-    from lockwatch.state.db import State
-
-__all__ = ["DEFAULT_CTO", "DEFAULT_RTO", "Notifier", "SendResult", "Target", "deliver_pending", "redact",
-           "target_key"]
-
-log = logging.getLogger(__name__)
+__all__ = ["DEFAULT_CTO", "DEFAULT_RTO", "Notifier", "SendResult"]
 
 DEFAULT_CTO, DEFAULT_RTO = 3.0, 5.0  # seconds; a URL's own ?cto=&rto= wins
 # limits apprise does not declare: UTF-8 bytes of title + body the server accepts as a message
 BYTE_LIMITS = {"ntfy": 4096, "ntfys": 4096}
 NOTIFY_TYPES = {"critical": "failure", "warning": "warning", "info": "info"}
-_URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
-
-
-def _scheme(url: str) -> str:
-    m = _SCHEME.match(url)
-    return m[1].lower() if m else "url"
-
-
-def target_key(url: str) -> str:
-    """A stable key for a notify URL that reveals nothing of it: ``scheme:hash12``."""
-    return f"{_scheme(url)}:{hashlib.sha256(url.encode()).hexdigest()[:12]}"
-
-
-def _is_hostname(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return "." in host and all(label and len(label) < 64 for label in host.split("."))
-
-
-def redact(url: str) -> str:
-    """``ntfys://ntfy.sh/… #1a2b3c``: the scheme, the host when it is one, never paths, users or tokens."""
-    try:
-        parts = urlsplit(url)
-        host, port = parts.hostname or "", parts.port
-    except ValueError:  # e.g. tgram://123:ABC/... has a token where a port would be
-        host, port = "***", None
-    scheme = _scheme(url)
-    shown = host if _is_hostname(host) else "***" if host else ""
-    if shown and port:
-        shown += f":{port}"
-    digest = hashlib.sha256(url.encode()).hexdigest()[:6]
-    return f"{scheme}://{shown}/… #{digest}"
-
-
-def _secrets(url: str) -> list[str]:
-    """Every piece of ``url`` that might be a secret, longest first (to scrub from error texts)."""
-    try:
-        parts = urlsplit(url)
-        pieces = [url, parts.netloc, parts.username or "", parts.password or "", parts.path]
-        if not _is_hostname(parts.hostname or ""):
-            pieces.append(parts.hostname or "")
-    except ValueError:
-        return [url]
-    pieces += [unquote(p) for p in parts.path.split("/")]
-    pieces += [v for _, v in parse_qsl(parts.query)]
-    return sorted({p for p in pieces if len(p) >= 2}, key=len, reverse=True)
-
-
-def scrub(text: str, url: str) -> str:
-    """An error text with any URL and any part of ``url`` masked."""
-    for secret in _secrets(url):
-        text = text.replace(secret, "***")
-    return _URL_IN_TEXT.sub("<url>", text)
-
-
-# apprise logs target URLs at debug level: masked at the source too, whichever handler gets the record
-logging.getLogger("apprise").addFilter(redactor)
-
-
-@dataclass
-class Target:
-    """One configured notify URL (the URL itself is kept out of repr)."""
-
-    url: str = field(repr=False)
-    min_severity: str = "info"
-    tags: tuple[str, ...] = ()
-    format: str = "text"
-    key: str = ""
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        self.key = self.key or target_key(self.url)
-        self.label = self.label or redact(self.url)
-        if self.format not in FORMATS:
-            self.format = "text"
-
-    def wants(self, severity: str) -> bool:
-        return severity_rank(severity) >= severity_rank(self.min_severity)
-
-    @classmethod
-    def of(cls, item: Any) -> Target:
-        """From a config ``NotifyTarget``, a URL string or a table {url, min_severity, tags, format}."""
-        if isinstance(item, Target):
-            return item
-        if isinstance(item, str):
-            return cls(item)
-        get = item.get if isinstance(item, Mapping) else lambda k, d=None: getattr(item, k, d)
-        return cls(str(get("url")), get("min_severity", "info") or "info", tuple(get("tags", ()) or ()),
-                   get("format", "text") or "text")
 
 
 @dataclass(frozen=True)
@@ -145,6 +41,7 @@ class Notifier:
 
     def __init__(self, targets: Iterable[Any], *, cto: float = DEFAULT_CTO, rto: float = DEFAULT_RTO,
                  verbatim: Iterable[str] | None = None) -> None:
+        guard_logger("apprise")  # apprise logs target URLs at debug level, whichever handler gets them
         self.targets: dict[str, Target] = {}
         for item in targets:
             target = Target.of(item)
@@ -159,8 +56,6 @@ class Notifier:
     def verbatim(self) -> tuple[str, ...]:
         """Official URLs that stay clickable in markdown/HTML (the brand's help pages)."""
         if self._verbatim is None:
-            from lockwatch.alert.playbooks import brand_help
-
             self._verbatim = tuple(u for mp in ("jp", "en") for u in brand_help(mp).official_urls)
         return self._verbatim
 
@@ -191,9 +86,9 @@ class Notifier:
             return Limits()
         plugin = service[1]
         body = int(getattr(plugin, "body_maxlen", 0) or 0)
-        scheme = _scheme(target.url)
         return Limits(body=min(body, DEFAULT_BODY_MAX) if body > 0 else DEFAULT_BODY_MAX,
-                      title=int(getattr(plugin, "title_maxlen", 250)), total_bytes=BYTE_LIMITS.get(scheme))
+                      title=int(getattr(plugin, "title_maxlen", TITLE_MAX)),
+                      total_bytes=BYTE_LIMITS.get(scheme(target.url)))
 
     def _format(self, target: Target, plugin: Any) -> str:
         """The format to render in: the configured one, but markdown when the service would show
@@ -221,7 +116,7 @@ class Notifier:
         try:
             result = obj.notify(body=body, title=title, body_format=fmt, notify_type=notify_type)
         except Exception as exc:  # apprise should not raise; a plugin bug must not stop the others
-            error = scrub(f"{type(exc).__name__}: {exc}", target.url)[:300]
+            error = scrub(f"{type(exc).__name__}: {exc}", target.url)
             return SendResult(key, target.label, False, error)
         try:
             if result:
@@ -239,44 +134,9 @@ class Notifier:
         with contextlib.suppress(AttributeError, TypeError):
             messages = [e.message for e in result.logs() if e.level in ("WARNING", "ERROR", "CRITICAL")]
         detail = f"{status}: {messages[-1]}" if messages else status
-        return scrub(detail, target.url)[:300]
+        return scrub(detail, target.url)
 
     def send_all(self, alert: Mapping[str, Any], *, respect_severity: bool = True) -> list[SendResult]:
         """One alert to every target (that wants its severity); each target on its own."""
         return [self.send(key, alert) for key, target in self.targets.items()
                 if not respect_severity or target.wants(str(alert.get("severity", "info")))]
-
-
-# -- the seam for `lockwatch scan` / the daemon -------------------------------------------------
-_notifiers: dict[tuple[Any, ...], Notifier] = {}
-_notifiers_lock = threading.Lock()
-
-
-def notifier_for(settings: Any) -> Notifier:
-    """The long-lived Notifier for a config (``Config`` or its ``notify`` section), reused per URL set."""
-    section = getattr(settings, "notify", settings)
-    targets = [Target.of(t) for t in getattr(section, "urls", ()) or ()]
-    signature = tuple((t.url, t.min_severity, t.tags, t.format) for t in targets)
-    with _notifiers_lock:
-        if signature not in _notifiers:
-            _notifiers[signature] = Notifier(targets)
-        return _notifiers[signature]
-
-
-def give_up_after(settings: Any) -> float:
-    """``[notify] give_up_after`` in seconds (default 3 days)."""
-    from lockwatch.deliver.outbox import DEFAULT_GIVE_UP
-
-    value = getattr(getattr(settings, "notify", settings), "give_up_after", None)
-    seconds = getattr(value, "total_seconds", lambda: value)()
-    return float(seconds) if isinstance(seconds, int | float) and seconds > 0 else DEFAULT_GIVE_UP
-
-
-def deliver_pending(state: State, settings: Any) -> DeliverySummary:
-    """Push every alert that is due to every configured URL (called after each scan pass)."""
-    from lockwatch.deliver.outbox import deliver_pending as deliver
-
-    summary = deliver(state, notifier_for(settings), give_up_after=give_up_after(settings))
-    if summary.sent or summary.failed or summary.gave_up:
-        log.info("notify: %s", summary.line())
-    return summary

@@ -1,38 +1,58 @@
-"""The persistent outbox: alerts wait in the state database until every target has them.
+"""The persistent outbox: every alert is recorded here and waits in the state database until each
+target has it.
 
-``enqueue`` writes an alert and one ``deliveries`` row per target inside the caller's transaction
-(the one that records the message's verdict), so an alert exists exactly when its verdict does.
-``deliver_pending`` sends each due (alert, target) pair, marks it sent in its own committed
-transaction right after apprise reports success (when the disk refuses that write, the mark waits in
-memory and is written before anything else is sent), and otherwise retries with capped exponential
-backoff (30 s → 1 h) persisted in ``next_attempt_at``; after ``give_up_after`` (3 days) it marks the
-pair ``gave_up`` with a log line. A pair is claimed (leased) before sending, so two workers or two
-processes never send the same pair at once. Targets are sent to in parallel: a slow or dead URL
-never delays another.
+Recording. ``record_alert`` is the one writer of alert rows — message alerts, incident alerts,
+watcher health, test alerts alike. It joins the caller's ``State.transaction()`` (the one that records
+the verdict), so an alert exists exactly when its verdict does. ``pushed`` False, or an alert whose
+``push`` is False (backfill), is recorded and shown but never queued.
+
+Which targets get an alert. A pending ``deliveries`` row per (alert, target) is created
+
+* at record time for the ``targets`` the caller names, if any (so ``lockwatch status`` counts it at
+  once), and
+* by every delivery pass, for the targets configured *then* that want the alert's severity, for each
+  pushed alert younger than ``give_up_after`` that no target has received yet.
+
+So alerts recorded without targets (the scan pipeline, watcher health) go to whatever is configured
+when they are delivered, and a URL fixed in the config (SIGHUP) still gets the alerts its broken
+predecessor never delivered; a URL added later does not repeat alerts another target already showed.
+Rows of a URL no longer configured wait until they are given up.
+
+Sending. ``deliver_pending`` sends each due pair, marks it sent in its own committed transaction right
+after apprise reports success (when the disk refuses that write, the mark waits in memory and is
+written before anything else is sent), and otherwise retries with capped exponential backoff (30 s →
+1 h) persisted in ``next_attempt_at``; after ``[notify] give_up_after`` (3 days) it marks the pair
+``gave_up`` with a log line. A pair is claimed (leased) before sending, so two workers or two
+processes never send the same pair at once. Targets are sent to in parallel: a slow or dead URL never
+delays another.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from lockwatch.clock import backoff, iso, now_utc, parse_iso, shift
+from lockwatch.config import DEFAULT_GIVE_UP_AFTER
+from lockwatch.deliver.notify import Notifier
+from lockwatch.deliver.targets import Target
+from lockwatch.model import Alert
+from lockwatch.state import outbox as rows
+
 if TYPE_CHECKING:
-    from lockwatch.deliver.notify import Notifier
     from lockwatch.state.db import State
 
-__all__ = ["BACKOFF_CAP", "BACKOFF_FIRST", "DEFAULT_GIVE_UP", "DeliverySummary", "backoff", "deliver_pending",
-           "enqueue", "next_attempt", "status"]
+__all__ = ["BACKOFF_CAP", "BACKOFF_FIRST", "LEASE", "DeliverySummary", "deliver_pending",
+           "next_attempt", "record_alert"]
 
 log = logging.getLogger(__name__)
 
 BACKOFF_FIRST, BACKOFF_CAP = 30.0, 3600.0  # seconds
-DEFAULT_GIVE_UP = 3 * 86400.0
 LEASE = 300.0  # a claimed pair is not picked up by another worker for this long
 
 # (state file, alert id, target key) → sent_at of pairs delivered whose "sent" could not be written
@@ -40,56 +60,28 @@ LEASE = 300.0  # a claimed pair is not picked up by another worker for this long
 _unrecorded: dict[tuple[str, int, str], str] = {}
 _unrecorded_lock = threading.Lock()
 
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+Result = tuple[int, str, bool, str | None]  # (alert id, target label, delivered, error)
 
 
-def _now(now: datetime | None) -> datetime:
-    return now.astimezone(UTC) if now else datetime.now(UTC)
+def record_alert(state: State, alert: Alert, *, account: str | None, pushed: bool,
+                 targets: Iterable[Any] | None = None, now: datetime | None = None) -> int:
+    """Store ``alert`` and return its id; queue it at once for those of ``targets`` (config
+    ``NotifyTarget``s, URLs or ``Target``s) that want its severity.
 
-
-def backoff(attempts: int) -> float:
-    """Seconds to wait after the ``attempts``-th failed attempt: 30 s, 60 s, 120 s ... capped at 1 h."""
-    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
-
-
-def _targets(targets: Iterable[Any]) -> list[Any]:
-    from lockwatch.deliver.notify import Target
-
-    return [Target.of(t) for t in targets]
-
-
-def enqueue(state: State, alert: Mapping[str, Any] | Any, targets: Iterable[Any], pushed: bool, *,
-            account: str | None = None, incident_id: int | None = None, now: datetime | None = None) -> int:
-    """Store ``alert`` and queue it for each target that wants its severity; returns the alert id.
-
-    ``alert``: the contract's alert object (kind, severity, title, body, message_ids) or an
-    ``model.Alert``; ``targets``: config ``NotifyTarget``s, URL strings or ``notify.Target``s.
-    ``pushed`` False records the alert without queueing it (``--no-notify``, backfill). Call it inside
-    the ``State.transaction()`` that records the verdict; it joins that transaction.
+    ``account``: the account it is about (None: ``alert.account``). ``pushed`` False records it without
+    queueing it (``--no-notify``); so does ``alert.push`` False. Joins the caller's transaction.
     """
-    data = alert.as_dict() if hasattr(alert, "as_dict") else dict(alert)
-    moment = _iso(_now(now))
-    account = account if account is not None else data.get("account")
-    incident_id = incident_id if incident_id is not None else data.get("incident_id")
+    moment = iso(now)
+    push = pushed and alert.push is not False
     with state.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO alerts (created_at, account, kind, severity, title, body, message_ids, incident_id,"
-            " pushed) VALUES (?,?,?,?,?,?,?,?,?)",
-            (moment, account, data["kind"], data["severity"], data["title"], data["body"],
-             json.dumps(list(data.get("message_ids") or []), ensure_ascii=False), incident_id, int(pushed)))
-        alert_id = int(cur.lastrowid or 0)
-        if pushed:
-            _queue(conn, alert_id, data["severity"], _targets(targets), moment)
+        alert_id = rows.insert_alert(
+            conn, created_at=moment, account=account if account is not None else alert.account, kind=alert.kind,
+            severity=alert.severity, title=alert.title, body=alert.body, message_ids=alert.message_ids,
+            incident_id=alert.incident_id, pushed=push)
+        if push and targets:
+            wanted = [t.key for t in map(Target.of, targets) if t.wants(alert.severity)]
+            rows.queue(conn, alert_id, wanted, moment)
     return alert_id
-
-
-def _queue(conn: Any, alert_id: int, severity: str, targets: Iterable[Any], moment: str) -> int:
-    rows = [(alert_id, t.key, moment) for t in targets if t.wants(severity)]
-    conn.executemany("INSERT OR IGNORE INTO deliveries (alert_id, target, status, attempts, next_attempt_at)"
-                     " VALUES (?, ?, 'pending', 0, ?)", rows)
-    return len(rows)
 
 
 @dataclass
@@ -100,8 +92,7 @@ class DeliverySummary:
     failed: int = 0
     gave_up: int = 0
     pending: int = 0  # still waiting after this pass
-    # (alert id, target label, delivered, error)
-    results: list[tuple[int, str, bool, str | None]] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"{self.sent} delivered, {self.failed} failed (will retry), {self.gave_up} given up, "
@@ -109,21 +100,20 @@ class DeliverySummary:
 
 
 def deliver_pending(state: State, notifier: Notifier, now: datetime | None = None, *,
-                    give_up_after: float = DEFAULT_GIVE_UP) -> DeliverySummary:
+                    give_up_after: float = DEFAULT_GIVE_UP_AFTER) -> DeliverySummary:
     """Send every due (alert, target) pair once; must not run inside a state transaction."""
     if state.in_transaction():
         raise RuntimeError("deliver_pending inside a transaction: a success could not be committed at once")
-    moment = _now(now)
-    cutoff = _iso(moment - timedelta(seconds=give_up_after))
+    moment = now_utc(now)
+    cutoff = iso(shift(moment, -give_up_after))
     summary = DeliverySummary()
     _record_unrecorded(state)
     with state.transaction() as conn:
-        _materialize(conn, notifier, cutoff, _iso(moment))
+        for alert in rows.undelivered(conn, cutoff):
+            wanted = [key for key, target in notifier.targets.items() if target.wants(alert["severity"])]
+            rows.queue(conn, alert["id"], wanted, iso(moment))
         summary.gave_up = _give_up(conn, notifier, cutoff)
-        due = conn.execute(
-            "SELECT d.alert_id, d.target FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-            " WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.alert_id",
-            (_iso(moment),)).fetchall()
+        due = rows.due(conn, iso(moment))
     queues: dict[str, list[int]] = {}
     for row in due:
         if row["target"] in notifier.targets:
@@ -135,53 +125,36 @@ def deliver_pending(state: State, notifier: Notifier, now: datetime | None = Non
                 summary.results += results
     summary.sent = sum(1 for r in summary.results if r[2])
     summary.failed = sum(1 for r in summary.results if not r[2])
-    summary.pending = state.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'pending'").fetchone()[0]
+    summary.pending = rows.pending_count(state)
     return summary
 
 
-def _materialize(conn: Any, notifier: Notifier, cutoff: str, moment: str) -> None:
-    """Queue alerts stored with ``pushed`` = 1 but no deliveries yet (written without ``enqueue``)."""
-    rows = conn.execute(
-        "SELECT id, severity FROM alerts a WHERE pushed = 1 AND created_at >= ?"
-        " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id)", (cutoff,)).fetchall()
-    for row in rows:
-        _queue(conn, row["id"], row["severity"], notifier.targets.values(), moment)
-
-
 def _give_up(conn: Any, notifier: Notifier, cutoff: str) -> int:
-    rows = conn.execute(
-        "SELECT d.alert_id, d.target, d.attempts, d.last_error, a.kind, a.created_at FROM deliveries d"
-        " JOIN alerts a ON a.id = d.alert_id WHERE d.status = 'pending' AND a.created_at < ?",
-        (cutoff,)).fetchall()
-    for row in rows:
+    overdue = rows.overdue(conn, cutoff)
+    for row in overdue:
         target = notifier.targets.get(row["target"])
         log.warning("notify: gave up on %s alert #%d to %s after %d attempts since %s (last error: %s)",
                     row["kind"], row["alert_id"], target.label if target else row["target"], row["attempts"],
                     row["created_at"], row["last_error"] or "none")
-        conn.execute("UPDATE deliveries SET status = 'gave_up' WHERE alert_id = ? AND target = ?",
-                     (row["alert_id"], row["target"]))
-    return len(rows)
+        rows.give_up(conn, row["alert_id"], row["target"])
+    return len(overdue)
 
 
-def _drain(state: State, notifier: Notifier, key: str, alert_ids: list[int],
-           moment: datetime) -> list[tuple[int, str, bool, str | None]]:
+def _drain(state: State, notifier: Notifier, key: str, alert_ids: list[int], moment: datetime) -> list[Result]:
     """Send one target its due alerts in order; after a failure the rest wait with the failed one."""
-    results: list[tuple[int, str, bool, str | None]] = []
+    results: list[Result] = []
     for index, alert_id in enumerate(alert_ids):
-        alert = _claim(state, alert_id, key, moment)
+        with state.transaction() as conn:
+            alert = rows.claim(conn, alert_id, key, iso(moment), iso(shift(moment, LEASE)))
         if alert is None:  # another worker has it, or it was sent meanwhile
             continue
         result = notifier.send(key, alert)
         if result.ok:
-            _mark_sent(state, alert_id, key, _iso(datetime.now(UTC)))
+            _mark_sent(state, alert_id, key, iso())
         else:
+            retry = iso(shift(moment, backoff(alert["attempts"], BACKOFF_FIRST, BACKOFF_CAP)))
             with state.transaction() as conn:
-                retry = _iso(moment + timedelta(seconds=backoff(alert["attempts"])))
-                conn.execute("UPDATE deliveries SET next_attempt_at = ?, last_error = ?"
-                             " WHERE alert_id = ? AND target = ?", (retry, result.error, alert_id, key))
-                rest = alert_ids[index + 1:]
-                conn.executemany("UPDATE deliveries SET next_attempt_at = ? WHERE alert_id = ? AND target = ?"
-                                 " AND status = 'pending'", [(retry, a, key) for a in rest])
+                rows.retry_later(conn, alert_id, key, retry, result.error, alert_ids[index + 1:])
         results.append((alert_id, result.label, result.ok, result.error))
         if not result.ok:
             log.warning("notify: %s alert #%d to %s failed (attempt %d): %s", alert["kind"], alert_id,
@@ -192,9 +165,8 @@ def _drain(state: State, notifier: Notifier, key: str, alert_ids: list[int],
 
 def _mark_sent(state: State, alert_id: int, key: str, sent_at: str) -> None:
     """Commit a delivery at once (never sent twice); when the disk refuses, keep it in memory until it can."""
-    pair = (str(state.path), alert_id, key)
     with _unrecorded_lock:
-        _unrecorded[pair] = sent_at
+        _unrecorded[(str(state.path), alert_id, key)] = sent_at
     _record_unrecorded(state)
 
 
@@ -205,48 +177,11 @@ def _record_unrecorded(state: State) -> None:
         if not pairs:
             return
         with state.transaction() as conn:
-            conn.executemany("UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL"
-                             " WHERE alert_id = ? AND target = ?", [(at, p[1], p[2]) for p, at in pairs])
+            rows.set_sent(conn, [(p[1], p[2], at) for p, at in pairs])
         for pair, _ in pairs:
             del _unrecorded[pair]
 
 
 def next_attempt(state: State, targets: Iterable[str]) -> datetime | None:
     """When the earliest pending delivery to one of ``targets`` (keys) is due; None when none is."""
-    keys = list(targets)
-    if not keys:
-        return None
-    marks = ",".join("?" * len(keys))
-    row = state.execute(f"SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND target IN ({marks})",
-                        tuple(keys)).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-
-def _claim(state: State, alert_id: int, key: str, moment: datetime) -> dict[str, Any] | None:
-    """Lease one due pair and count the attempt; None when it is not due (any more)."""
-    with state.transaction() as conn:
-        cur = conn.execute(
-            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?"
-            " WHERE alert_id = ? AND target = ? AND status = 'pending' AND next_attempt_at <= ?",
-            (_iso(moment + timedelta(seconds=LEASE)), alert_id, key, _iso(moment)))
-        if cur.rowcount != 1:
-            return None
-        row = conn.execute(
-            "SELECT a.kind, a.severity, a.title, a.body, d.attempts FROM alerts a JOIN deliveries d"
-            " ON d.alert_id = a.id WHERE a.id = ? AND d.target = ?", (alert_id, key)).fetchone()
-    return dict(row)
-
-
-def status(state: State, recent: int = 5) -> dict[str, Any]:
-    """The outbox for ``lockwatch status``: counts per state, the oldest pending, recent give-ups."""
-    counts = {row["status"]: row["n"] for row in state.execute(
-        "SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status")}
-    oldest = state.execute(
-        "SELECT MIN(a.created_at) FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-        " WHERE d.status = 'pending'").fetchone()[0]
-    gave_up = [dict(row) for row in state.execute(
-        "SELECT d.alert_id, d.target, a.kind, a.created_at, d.attempts, d.last_error FROM deliveries d"
-        " JOIN alerts a ON a.id = d.alert_id WHERE d.status = 'gave_up' ORDER BY d.alert_id DESC LIMIT ?",
-        (recent,))]
-    return {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0),
-            "gave_up": counts.get("gave_up", 0), "oldest_pending": oldest, "recent_gave_up": gave_up}
+    return parse_iso(rows.earliest_due(state, list(targets)))

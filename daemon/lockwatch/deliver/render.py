@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from lockwatch.model import TITLE_MAX
+
 __all__ = ["DEFAULT_BODY_MAX", "FORMATS", "Limits", "escape_markdown", "render"]
 
 FORMATS = ("text", "markdown", "html")
@@ -28,7 +30,7 @@ class Limits:
     """A service's size limits."""
 
     body: int = DEFAULT_BODY_MAX  # characters
-    title: int = 250  # characters; 0: the service has no title field (apprise prepends it to the body)
+    title: int = TITLE_MAX  # characters; 0: the service has no title field (apprise prepends it to the body)
     total_bytes: int | None = None  # UTF-8 bytes of title and body together (ntfy: 4 KB)
 
 
