@@ -29,7 +29,7 @@ from lockwatch.detect import analyse_bytes, parse_failure
 from lockwatch.errors import StateError
 from lockwatch.model import Analysis
 from lockwatch.parse.headers import header_mail
-from lockwatch.record import dedupe_key, legacy_key, message_record
+from lockwatch.record import dedupe_key, legacy_key, message_record, poison_record
 from lockwatch.sources.base import Batch
 from lockwatch.state.db import State
 from lockwatch.track.health import DEFAULT_THRESHOLD, count_failure, count_success
@@ -84,32 +84,6 @@ def _poisoned(source: Any, stage: str, exc: BaseException) -> None:
     """Log a message that broke a step, once, with the error class only (no mail content)."""
     log.warning("%s: %s failed (%s); recorded with the error, the folder goes on", source, stage,
                 type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
-
-
-def _safe(value: Any) -> Any:
-    """``value`` with every string storable (lone surrogates replaced) and only JSON types left."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, dict):
-        return {str(k): _safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_safe(v) for v in value]
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return _safe(str(value))
-
-
-def poison_record(source: str, error: str, record: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A ``parse_error`` record: what ``record`` already said (made storable), or a bare one for ``source``."""
-    base: dict[str, Any] = {"type": "message", "source": source, "message_id": "", "from": "", "subject": "",
-                            "date": None, "amazon_like": False, "verdict": "not_amazon", "kind": None, "score": 0,
-                            "reasons": [], "links": [], "order": None}
-    try:
-        base.update(_safe(record or {}))
-    except Exception:  # a record too odd even to copy: the bare one
-        log.debug("%s: record dropped for its parse_error record", source)
-    base["parse_error"] = error
-    return base
 
 
 class _TrackerFailed(Exception):

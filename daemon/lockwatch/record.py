@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,10 @@ from typing import Any
 from lockwatch.clock import sane
 from lockwatch.model import Analysis, Mail
 
-__all__ = ["DATE_TEXT_MAX", "KEY_ID_MAX", "dedupe_key", "json_line", "legacy_key", "message_record", "split_header"]
+__all__ = ["DATE_TEXT_MAX", "KEY_ID_MAX", "dedupe_key", "json_line", "legacy_key", "message_record", "poison_record",
+           "split_header", "storable"]
+
+log = logging.getLogger(__name__)
 
 DATE_TEXT_MAX = 100
 
@@ -51,6 +55,33 @@ def message_record(source: str, mail: Mail | None, analysis: Analysis) -> dict[s
     if analysis.lock_event:
         record["lock_event"] = analysis.lock_event
     return record
+
+
+def storable(value: Any) -> Any:
+    """``value`` with every string storable (lone surrogates replaced) and only JSON types left."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {str(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return storable(str(value))
+
+
+def poison_record(source: str, error: str, record: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A ``parse_error`` record: what ``record`` already said (made storable), or a bare one for ``source``."""
+    base: dict[str, Any] = {"type": "message", "source": source, "message_id": "", "from": "", "subject": "",
+                            "date": None, "amazon_like": False, "verdict": "not_amazon", "kind": None, "score": 0,
+                            "reasons": [], "links": [], "order": None}
+    try:
+        base.update(storable(record or {}))
+    except Exception:  # a record too odd even to copy: the bare one
+        log.debug("%s: record dropped for its parse_error record", source)
+    base["parse_error"] = error
+    return base
+
 
 
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}

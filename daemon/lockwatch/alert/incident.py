@@ -28,9 +28,8 @@ def reason_text(reason: Any, lang: str = "ja") -> str:
     book = playbooks.load(lang)
     labels, names = book.get("labels", {}), book.get("events", {})
     values = dict(reason)
-    for key in ("window",):
-        if key in values:
-            values[key] = duration(values[key], labels)
+    if "window" in values:
+        values["window"] = duration(values["window"], labels)
     for key in ("total", "limit"):
         if key in values:
             values[key] = money(values[key], reason.get("currency"))
