@@ -85,3 +85,24 @@ def test_watcher_health_is_judged_by_whole_account_checks(tmp_path: Path) -> Non
     runtime._health(acc, ScanStats(), whole=True)
     assert failures() == 0
     runtime.shutdown(0.1)
+
+
+def test_a_folder_is_marked_idle_when_its_listener_says_so(tmp_path: Path) -> None:
+    """The checkpoint says 'idle' from the moment the server accepted IDLE, and scans keep it so while it lasts."""
+    runtime = Runtime(Config(state=StateSettings(path=str(tmp_path / "state.db"))))
+    acc = _AccountState(Account(name="home", host="imap.example.test", username="me"))
+    runtime.state.set_checkpoint("home", "INBOX", 7, 3, mode="poll")
+
+    def mode() -> str:
+        return runtime.state.checkpoint("home", "INBOX")["mode"]
+
+    runtime._mark_idle(acc)
+    assert mode() == "poll"  # the catch-up scan before IDLE is a poll
+    runtime.idling(acc, "INBOX", True)
+    assert mode() == "idle" and acc.idle_folders == {"INBOX"}
+    runtime.state.set_checkpoint("home", "INBOX", 7, 4, mode="poll")  # a batch read by a scan
+    runtime._mark_idle(acc)
+    assert mode() == "idle"
+    runtime.idling(acc, "INBOX", False)
+    assert acc.idle_folders == set()
+    runtime.shutdown(0.1)
