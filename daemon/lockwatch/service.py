@@ -2,10 +2,11 @@
 
 One ``Runtime`` holds everything that depends on the config: an APScheduler ``BackgroundScheduler``
 (a scan job per account, the outbox delivery job, daily housekeeping) and one IDLE listener thread
-per IMAP folder. Every scan — scheduled or woken by IDLE — is ``scanner.scan_account``, the same
-code as ``lockwatch scan``, serialised per account by a lock. ``Service`` owns the process: signal
-handlers only set flags; the main thread stops or rebuilds the runtime (SIGHUP reloads the config
-and keeps the old one when the new one is invalid).
+per IMAP folder (``lockwatch.sources.idle``). Every scan — scheduled or woken by IDLE — is
+``scanner.scan_account``, the same code as ``lockwatch scan``, serialised per account by a lock.
+``Service`` owns the process: signal handlers only set flags; the main thread stops or rebuilds the
+runtime (SIGHUP reloads the config and keeps the old one when the new one is invalid).
+``lockwatch.commands.run`` turns the outcome into the exit status.
 """
 
 from __future__ import annotations
