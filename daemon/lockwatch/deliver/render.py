@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from lockwatch.alert.format import HEADING
 from lockwatch.model import TITLE_MAX
 
 __all__ = ["DEFAULT_BODY_MAX", "FORMATS", "Limits", "escape_markdown", "render"]
@@ -20,7 +21,6 @@ __all__ = ["DEFAULT_BODY_MAX", "FORMATS", "Limits", "escape_markdown", "render"]
 FORMATS = ("text", "markdown", "html")
 DEFAULT_BODY_MAX = 4000  # characters, for services that declare no smaller limit
 ELLIPSIS = "…"
-HEADING = "■ "
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 _NUMBERED = re.compile(r"^(\d{1,2}\. )(.*)$")
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from lockwatch.record import split_header  # the header block: one home, offered here to the sources
+
 __all__ = ["Batch", "Checkpoint", "FolderRead", "Item", "Prefilter", "Source", "split_header"]
 
 Prefilter = Callable[[bytes], bool]  # header bytes → True when the body is worth reading
@@ -58,9 +60,3 @@ class Source(Protocol):
     def read(self, folder: str, checkpoint: Checkpoint | None, since: date | None) -> FolderRead: ...
 
     def close(self) -> None: ...
-
-
-def split_header(raw: bytes) -> bytes:
-    """The header block of a message, up to and including the blank line."""
-    ends = [end + len(sep) for sep in (b"\r\n\r\n", b"\n\n") if (end := raw.find(sep)) != -1]
-    return raw[: min(ends)] if ends else raw
