@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from conftest import lockwatch_command
 from lockwatch.alert.compose import compose_message
 from lockwatch.alert.defang import clean, defang_text
+from lockwatch.commands.terminal import human
 from lockwatch.deliver.render import Limits, render
 from lockwatch.detect import analyse_bytes
 from lockwatch.parse.charsets import decode_body
 from lockwatch.parse.message import MAX_TEXT_CHARS, parse
-from lockwatch.commands.terminal import human
 from lockwatch.record import message_record
 from support import fuzzcheck, fuzzmail
 

@@ -17,12 +17,12 @@ import pytest
 from conftest import alerts, messages
 from lockwatch.alert.compose import compose_message
 from lockwatch.clock import sane, shift
+from lockwatch.commands.terminal import human
 from lockwatch.model import Analysis, Mail
 from lockwatch.parse.dates import mail_date, received_time
 from lockwatch.parse.headers import header_mail
 from lockwatch.parse.message import parse
 from lockwatch.pipeline import Processor
-from lockwatch.commands.terminal import human
 from lockwatch.record import message_record
 from lockwatch.sources.base import Batch, Checkpoint, Item, split_header
 from lockwatch.state.db import State

@@ -17,13 +17,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lockwatch.alert.compose import compose_message
+from lockwatch.commands.terminal import human
 from lockwatch.deliver.render import FORMATS, Limits, render
 from lockwatch.detect import analyse_bytes, header_prefilter
 from lockwatch.detect.domains import domain_in
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import VERDICTS
 from lockwatch.parse.headers import header_mail
-from lockwatch.commands.terminal import human
 from lockwatch.record import json_line, message_record
 from support.fuzzmail import DATA
 
