@@ -190,7 +190,7 @@ def test_defang_cases() -> None:
 def test_playbooks_have_the_same_kinds_and_actions_in_every_language() -> None:
     books = {lang: tomllib.loads((PLAYBOOKS / f"{lang}.toml").read_text()) for lang in playbooks.LANGUAGES}
     ja, en = books["ja"], books["en"]
-    assert set(ja["kind"]) == set(en["kind"]) == set(alerts.KINDS) - {"test"}
+    assert set(ja["kind"]) == set(en["kind"]) == set(alerts.ENTRIES) - {"test"}
     for kind in ja["kind"]:
         assert len(ja["kind"][kind]["actions"]) == len(en["kind"][kind]["actions"]), kind
         assert ja["kind"][kind].keys() == en["kind"][kind].keys(), kind

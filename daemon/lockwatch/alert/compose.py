@@ -19,10 +19,10 @@ from lockwatch.alert.format import DATE_FORMAT, HEADING, duration, fill, local_t
 from lockwatch.model import SEVERITIES, TITLE_MAX, Alert
 from lockwatch.parse.addresses import parse_mailbox
 
-__all__ = ["KINDS", "actions_for", "compose_health", "compose_incident", "compose_message", "compose_test"]
+__all__ = ["ENTRIES", "actions_for", "compose_health", "compose_incident", "compose_message", "compose_test"]
 
 # playbook entry → (contract alert kind, severity)
-KINDS: dict[str, tuple[str, str]] = {
+ENTRIES: dict[str, tuple[str, str]] = {
     "phishing": ("phishing", "critical"),
     "suspicious": ("phishing", "warning"),  # a quieter phishing alert
     "takeover": ("takeover", "critical"),
@@ -241,7 +241,7 @@ def _message_alert(entry: str, record: Mapping[str, Any], lang: str, account: st
     sections = [("what", _what_lines(values, book)), ("why", _reason_lines(record.get("reasons"), book)),
                 ("links", _link_lines(record.get("links"), book))]
     title, body = book.compose(entry, values, sections)
-    kind, severity = KINDS[entry]
+    kind, severity = ENTRIES[entry]
     return Alert(kind, severity, title, body, _message_ids(record.get("message_id")), account)
 
 
@@ -272,7 +272,7 @@ def compose_incident(kind: str, incident: Mapping[str, Any], lang: str = "ja") -
     variant = incident.get("lock_event") or incident.get("variant")
     summary_key = f"summary_{variant}" if variant else "summary"
     title, body = book.compose(kind, values, sections, summary_key=summary_key)
-    _, severity = KINDS[kind]
+    _, severity = ENTRIES[kind]
     if incident.get("severity") in SEVERITIES:
         severity = incident["severity"]
     ids = _message_ids(incident.get("message_ids"), record.get("message_id"),
@@ -305,7 +305,7 @@ def compose_health(kind: str, account: str, folder: str = "", *, error: str = ""
               "since": local_time(since, book.data.get("date_format", DATE_FORMAT)) or since}
     lines = [f"{book.label('last_error')}: {values['error']}"] if values["error"] else []
     title, body = book.compose(kind, values, [("what", lines)])
-    kind_out, severity = KINDS[kind]
+    kind_out, severity = ENTRIES[kind]
     return Alert(kind_out, severity, title, body, (), account)
 
 
@@ -321,7 +321,7 @@ def compose_test(lang: str = "ja") -> Alert:
     alert = _message_alert("phishing", record, lang, None)
     title = book.label("test_title", title=alert.title)
     body = "\n\n".join(p for p in (book.label("test_banner"), alert.body, book.label("test_footer")) if p)
-    kind, severity = KINDS["test"]
+    kind, severity = ENTRIES["test"]
     return Alert(kind, severity, title[:TITLE_MAX], body)
 
 
