@@ -11,7 +11,7 @@ from lockwatch.detect.domains import edit_distance, fold, label_skeleton, letter
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Mail
 
-__all__ = ["VOICE_HEAD", "VOICE_TAIL", "BrandClaim", "brand_claim", "brand_haystack", "names_brand",
+__all__ = ["BrandClaim", "brand_claim", "brand_haystack", "names_brand",
            "plainly_names_brand", "speaks_as_brand", "typo_of_brand"]
 
 
@@ -37,7 +37,7 @@ def brand_haystack(text: str) -> str:
     """``text`` as the brand detectors read it: the look-alike skeleton, multi-letter look-alikes folded
     (rn → m: "Arnazon") and right-to-left overridden runs turned round."""
     if "\u202e" in text:
-        text += "\n" + "\n".join(m[1][::-1] for m in _RTL_RUN.finditer(text[:200_000]))
+        text += "\n" + "\n".join(m[1][::-1] for m in _RTL_RUN.finditer(text[:knowledge().window("text")]))
     folded = skeleton(text)
     sequences = folded
     for seq, repl in knowledge().confusable_sequences.items():
@@ -77,17 +77,15 @@ def _obfuscated(text: str, *, width_folded: bool = False) -> bool:
     return not any(word in raw for word in knowledge().brand_words)
 
 
-VOICE_HEAD, VOICE_TAIL = 20_000, 6_000  # greetings sit at the top, signatures and footers at the end
-
-
 def speaks_as_brand(text: str) -> str:
     """The words by which a body speaks as the brand itself ("Amazon.co.jp をご利用いただき…"), or ""."""
     if not text:
         return ""
-    pattern = knowledge().speaks_as
-    parts = [text[:VOICE_HEAD]] + ([text[-VOICE_TAIL:]] if len(text) > VOICE_HEAD else [])
+    k = knowledge()
+    head, tail = k.window("voice_head"), k.window("voice_tail")  # greetings at the top, signatures at the end
+    parts = [text[:head]] + ([text[-tail:]] if len(text) > head else [])
     for part in parts:
-        m = pattern.search(letters_skeleton(part))
+        m = k.speaks_as.search(letters_skeleton(part))
         if m:
             return " ".join(m.group(0).split())[:60]
     return ""
@@ -99,7 +97,7 @@ _FORWARDED = re.compile(r"(?im)^[ \t>]*(-{2,}\s*(forwarded message|original mess
 
 def _unquoted(text: str) -> str:
     """The sender's own words: a forwarded or quoted part (and ">" lines) speaks for someone else."""
-    m = _FORWARDED.search(text[:200_000])
+    m = _FORWARDED.search(text[:knowledge().window("forwarded")])
     own = text[:m.start()] if m else text
     return "\n".join(line for line in own.splitlines() if not line.lstrip().startswith(">"))
 
@@ -115,7 +113,7 @@ def brand_claim(mail: Mail, addresses: list[str] | None = None, body: str | None
 
     in_address = any(brand_in(a) for a in (addresses or [mail.from_addr])[:20])
     text = mail.text if body is None else body
-    body = text[:20000]
+    body = text[:k.window("body")]
     obfuscated = ("display name" if _obfuscated(mail.from_name) or typo_of_brand(mail.from_name)
                   else "subject" if _obfuscated(mail.subject)
                   else "body" if _obfuscated(body, width_folded=True) else "")

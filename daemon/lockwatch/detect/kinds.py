@@ -41,7 +41,7 @@ def classify(mail: Mail, folded_text: str) -> str:
     if has_order_number:
         return "order"
     for rule in k.kind_rules:
-        if rule.body is not None and rule.body.search(folded_text[:20000]):
+        if rule.body is not None and rule.body.search(folded_text[:knowledge().window("body")]):
             return rule.kind
     return "other"
 
@@ -145,7 +145,7 @@ def _total(text: str, local: str | None = None) -> tuple[float | None, str | Non
             start = pos + len(label)
         if best:
             return best
-    return max(_amounts(text[:20000], local), default=(None, None))
+    return max(_amounts(text[:knowledge().window("body")], local), default=(None, None))
 
 
 def extract_order(mail: Mail, kind: str, folded_text: str) -> Order | None:
@@ -159,7 +159,7 @@ def extract_order(mail: Mail, kind: str, folded_text: str) -> Order | None:
         return None
     total, currency = _total(text, marketplace_currency(mail))
     words = k.brand["orders"]
-    subject_and_text = fold(mail.subject) + " " + text[:5000]
+    subject_and_text = fold(mail.subject) + " " + text[:knowledge().window("kind_words")]
     gift = kind == "gift_card" or any(w in subject_and_text for w in words["gift_card_words"])
     digital = ids[0].startswith("D") or any(w in subject_and_text for w in words["digital_words"])
     items = tuple(_items(mail))
@@ -186,7 +186,7 @@ def malformed_order_numbers(folded_text: str) -> list[str]:
     """Order numbers after an 'order number' label that do not have Amazon's shape."""
     k = knowledge()
     bad = []
-    for m in k.order_label.finditer(folded_text[:20000]):
+    for m in k.order_label.finditer(folded_text[:k.window("body")]):
         candidate = m.group(1).strip("-")
         if not k.order_id.fullmatch(candidate) and re.search(r"\d{2,}-\d", candidate):
             bad.append(candidate)

@@ -65,9 +65,17 @@ class Knowledge:
     lure_negations: dict[str, re.Pattern[str]]
     weights: dict[str, int]
     thresholds: dict[str, int]
+    windows: dict[str, int]  # how much of a text each detector reads ([windows])
+    security_events: tuple[tuple[str, re.Pattern[str]], ...]  # ([events]) in order, first match wins
+    lock_events: tuple[tuple[str, re.Pattern[str]], ...]
+    event_done: re.Pattern[str]  # the past tense that makes body wording an event
+    event_no_tense: frozenset[str]  # events that count in the body without it
 
     def weight(self, code: str) -> int:
         return int(self.weights.get(code, 0))
+
+    def window(self, name: str) -> int:
+        return self.windows[name]
 
     def is_brand_phone(self, number: str) -> bool:
         return _digits(number) in self.brand_phones
@@ -146,4 +154,9 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         lure_negations={f: re.compile("|".join(p), re.IGNORECASE) for f, p in s.get("lure_negations", {}).items()},
         weights={k: int(v) for k, v in s["weights"].items()},
         thresholds={k: int(v) for k, v in s["thresholds"].items()},
+        windows={k: int(v) for k, v in s["windows"].items()},
+        security_events=tuple((e, re.compile(p, re.IGNORECASE)) for e, p in s["events"]["security"]),
+        lock_events=tuple((e, re.compile(p, re.IGNORECASE)) for e, p in s["events"]["lock"]),
+        event_done=re.compile(s["events"]["done"]),
+        event_no_tense=frozenset(s["events"]["no_tense"]),
     )

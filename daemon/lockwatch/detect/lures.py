@@ -9,9 +9,8 @@ from lockwatch.detect.domains import fold
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.model import Link, Mail, Reason
 
-__all__ = ["FAMILY_TEXT", "LURE_WINDOW", "PHONE_WINDOW", "callback_numbers", "examine_lures", "plain_numbers"]
+__all__ = ["FAMILY_TEXT", "callback_numbers", "examine_lures", "plain_numbers"]
 
-LURE_WINDOW = 8_000  # lures sit near the top; scanning all of a long mail costs more than it finds
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 FAMILY_TEXT = {
@@ -31,7 +30,7 @@ FAMILY_TEXT = {
 def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
     k = knowledge()
     reasons: list[Reason] = []
-    haystack = fold(mail.subject) + "\n" + folded_text[:LURE_WINDOW]
+    haystack = fold(mail.subject) + "\n" + folded_text[:k.window("lures")]
     for family, pattern in k.lures.items():
         if pattern is None:
             continue
@@ -41,8 +40,9 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
             reasons.append(Reason(f"lure.{family}", f"{FAMILY_TEXT.get(family, family)} (「{quote}」)",
                                   k.weight(f"lure.{family}")))
     subject_ja = bool(_JAPANESE.search(mail.subject))
-    body_ja = len(_JAPANESE.findall(folded_text[:5000]))
-    body_latin = len(_LATIN.findall(folded_text[:5000]))
+    start = folded_text[:k.window("language")]
+    body_ja = len(_JAPANESE.findall(start))
+    body_latin = len(_LATIN.findall(start))
     if mail.subject and not subject_ja and body_ja > 50 and body_ja > body_latin:
         reasons.append(Reason("text.language_mismatch", "an English subject over a Japanese body",
                               k.weight("text.language_mismatch")))
@@ -66,7 +66,6 @@ _KANJI_NUMBER = re.compile(f"[{_NUMBER_CHARS}](?:{_NUMBER_SEPARATOR}[{_NUMBER_CH
 _KANJI_DIGITS = str.maketrans(_KANJI_DIGIT_CHARS, "0123456789")
 _DASH_BETWEEN_DIGITS = re.compile("(?<=[\\d)])[‐‑‒–—―−ー－﹣ｰ・･](?=[\\d(])")
 _SPACED_DIGITS = re.compile(r"(?<![\d ])\d(?: \d){8,11}(?![\d])")  # 0 3 4 5 7 8 2 2 9 1
-PHONE_WINDOW = 40_000
 
 
 def plain_numbers(text: str) -> str:
@@ -80,7 +79,7 @@ def plain_numbers(text: str) -> str:
 def callback_numbers(folded_text: str, links: list[Link] | tuple[Link, ...] = ()) -> list[str]:
     """Phone numbers written in the mail or linked as ``tel:`` (a 'call us to cancel' scam gives one)."""
     k = knowledge()
-    text = plain_numbers(folded_text[:PHONE_WINDOW])
+    text = plain_numbers(folded_text[:k.window("phones")])
     found: list[str] = []
     for m in k.phone.finditer(text):
         number = next(g for g in m.groups() if g)

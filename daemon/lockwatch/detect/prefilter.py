@@ -38,10 +38,8 @@ SKIP: Step = "skip"
 PEEK: Step = "peek"
 READ: Step = "read"
 
-# bytes of the body a peek fetches (BODY.PEEK[TEXT]<0.N>): enough to show MIN_PREFIX_TEXT characters
-# past the MIME boilerplate (base64 spends 4 bytes on 3, a multipart ~200 on boundaries and part headers)
-PEEK_PLAIN, PEEK_BASE64, PEEK_MULTIPART = 384, 576, 1024
-MIN_PREFIX_TEXT = 100  # visible characters a prefix must show to rule a message out
+# bytes of the body a peek fetches (BODY.PEEK[TEXT]<0.N>) and the visible characters a prefix must show to
+# rule a message out: [windows] peek_* and min_prefix_text in signals.toml
 MAX_FIELD = 2_000  # characters of a decoded From, Subject, Reply-To, Return-Path or Sender; longer is odd
 _RISKY_KINDS = ("account_lock", "security", "payment", "gift_card")
 _FIELD = re.compile(rb"^(from|subject|reply-to|return-path|sender|message-id|content-type|content-transfer-encoding"
@@ -317,8 +315,9 @@ def peek_size(header: bytes) -> int:
     """How many bytes of the body a peek at this message fetches."""
     ctype, content = _content(header)
     if ctype.startswith("multipart/"):
-        return PEEK_MULTIPART
-    return PEEK_BASE64 if content.get(b"transfer-encoding", "").strip().lower() == "base64" else PEEK_PLAIN
+        return knowledge().window("peek_multipart")
+    encoding = content.get(b"transfer-encoding", "").strip().lower()
+    return knowledge().window("peek_base64" if encoding == "base64" else "peek_plain")
 
 
 def _prefix_text(header: bytes, prefix: bytes) -> tuple[str, bool] | None:
@@ -351,7 +350,7 @@ def _prefix_text(header: bytes, prefix: bytes) -> tuple[str, bool] | None:
 def body_prefix_relevant(header: bytes, prefix: bytes) -> bool:
     """After a peek: True when the whole body must be read, judged on its first bytes (cut anywhere).
 
-    The rest may go unread only when the prefix shows at least ``MIN_PREFIX_TEXT`` visible characters
+    The rest may go unread only when the prefix shows at least ``[windows] min_prefix_text`` visible characters
     of text that name no brand in any disguise, hold no link, image or phone number and none of the
     ``body_families`` wording (account, security); whatever the prefix cannot show (an attachment,
     a markup-only start, broken MIME) means read.
@@ -363,7 +362,7 @@ def body_prefix_relevant(header: bytes, prefix: bytes) -> bool:
     if seen is None or seen[1]:
         return True
     text = seen[0]
-    if len("".join(text.split())) < MIN_PREFIX_TEXT:
+    if len("".join(text.split())) < knowledge().window("min_prefix_text"):
         return True
     hay = haystack(text)
     p = _patterns()

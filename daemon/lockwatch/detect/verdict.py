@@ -40,7 +40,7 @@ _NEVER_FROM_AMAZON = {"lure.credentials", "lure.never"}
 def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Analysis:
     k = knowledge()
     shown = _shown_text(mail)
-    folded_text = fold(shown[:200_000])
+    folded_text = fold(shown[:k.window("text")])
     auth = trusted_results(mail.auth_results, options.authserv_ids, arc_headers=mail.arc_headers,
                            trusted_forwarders=options.trusted_forwarders)
     auth = _consistent(auth, mail, options)
@@ -67,7 +67,7 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
     # an authenticated third party writing about Amazon and linking only to itself (a bank's warning, a card
     # issuer's purchase notice) is no imitation; with lure wording it must also read like a third party
     if mention_claim and not strong_claim and _speaks_for_itself(mail, findings, auth) and (
-            not lure_hit or k.mentions.search(letters_skeleton(mail.subject + "\n" + mail.text[:20_000]))):
+            not lure_hit or k.mentions.search(letters_skeleton(mail.subject + "\n" + mail.text[:k.window("body")]))):
         mention_claim = False
     amazon_like = strong_claim or mention_claim
     if amazon_like and _cobrand_issuer(identity, auth, findings) and not (facts.lookalike or claim.obfuscated or speaks_as):
@@ -103,7 +103,7 @@ def decide(mail: Mail, options: DetectOptions, raw: bytes | None = None) -> Anal
         if bad_ids:
             reasons.append(Reason("order.malformed", f"order number {bad_ids[0]} is not in Amazon's format",
                                   k.weight("order.malformed")))
-        call_us = bool(k.call_us.search(folded_text[:20_000]))
+        call_us = bool(k.call_us.search(folded_text[:k.window("body")]))
         if phones and (facts.is_brand or call_us
                        or kind in ("order", "gift_card", "payment", "account_lock", "security")):
             reasons.append(Reason("lure.callback", f"gives a phone number to call that is not Amazon's ({phones[0]})",
