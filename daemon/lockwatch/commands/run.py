@@ -15,7 +15,7 @@ from lockwatch.errors import ConfigError, StateError
 
 __all__ = ["main", "run"]
 
-log = logging.getLogger("lockwatch.service")
+log = logging.getLogger("lockwatch.service")  # the daemon's lines keep the name they always had
 
 
 def run(args: argparse.Namespace) -> int:

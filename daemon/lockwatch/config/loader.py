@@ -21,7 +21,7 @@ from lockwatch.logs import add_secrets, add_url_secrets
 
 __all__ = ["find_config", "load", "load_default", "parse", "warn_if_exposed"]
 
-log = logging.getLogger("lockwatch.config")
+log = logging.getLogger("lockwatch.config")  # the name its warnings always had
 def _build(cls: type, table: object, key: str, file: Path | None) -> Any:
     """Convert one TOML table into ``cls``: unknown keys, wrong types and missing keys fail."""
     if not isinstance(table, dict):
