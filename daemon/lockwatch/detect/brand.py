@@ -45,7 +45,7 @@ def brand_haystack(text: str) -> str:
     return folded if sequences == folded else f"{folded}\n{sequences}"
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=32)
 def names_brand(text: str) -> bool:
     """The brand named in ``text`` in any disguise (cached: one mail asks of the same texts several times)."""
     return bool(text) and bool(knowledge().brand_text.search(brand_haystack(text)))

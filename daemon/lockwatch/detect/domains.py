@@ -71,6 +71,7 @@ def registered_domain(host: str) -> str:
     return reg
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked of the same hosts again and again
 def domain_in(host: str, domains: frozenset[str]) -> bool:
     """True when host is one of domains or a sub-domain of one."""
     host = normalise_host(host)
@@ -82,6 +83,7 @@ def strip_invisible(text: str) -> str:
     return _ZERO_WIDTH.sub("", text)
 
 
+@functools.lru_cache(maxsize=32)  # pure; one mail asks it of the same texts several times
 def fold(text: str) -> str:
     """NFKC, lower case, invisible characters removed: the form patterns are matched on."""
     return strip_invisible(unicodedata.normalize("NFKC", text)).casefold()
@@ -92,11 +94,13 @@ def _confusable_table() -> dict[int, str]:
     return str.maketrans(knowledge().confusables)
 
 
+@functools.lru_cache(maxsize=32)  # pure; one mail asks it of the same texts several times
 def letters_skeleton(text: str) -> str:
     """fold() plus look-alike characters mapped to Latin letters, marks kept (ゾ stays ゾ): for phrase patterns."""
     return fold(text).translate(_confusable_table())
 
 
+@functools.lru_cache(maxsize=32)  # pure; one mail asks it of the same texts several times
 def skeleton(text: str) -> str:
     """fold() plus look-alike characters mapped to Latin letters (а→a, 0→o, 1→l)."""
     folded = fold(text).translate(_confusable_table())
