@@ -27,7 +27,10 @@ def unfold(value: str) -> str:
 
     One linear pass over whitespace runs (a pattern like ``\\s*\\r?\\n\\s+`` is quadratic on a long run of spaces).
     """
-    return _SPACE_RUN.sub(lambda m: " " if "\n" in m[0][:-1] else m[0], str(value)).strip()
+    text = str(value)
+    if "\n" not in text:  # not folded: only the ends change
+        return text.strip()
+    return _SPACE_RUN.sub(lambda m: " " if "\n" in m[0][:-1] else m[0], text).strip()
 
 
 def decode_words(text: str) -> str:
