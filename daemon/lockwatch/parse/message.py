@@ -3,8 +3,8 @@
 One stdlib parse per message (``email.message_from_bytes``, compat32 policy: headers come back as the raw
 strings, so nothing is decoded twice and an unencoded 8-bit header is recognisable and read from the bytes
 here). Bodies are decoded here, not by the stdlib: 7-bit ISO-2022-JP bodies and Shift_JIS bodies that use
-CP932 characters need ``lockwatch.parse.charsets``. (mail-parser, which lockwatch used to run first only to
-keep this same stdlib ``Message``, is no longer called; see pyproject.toml.)
+CP932 characters need ``lockwatch.parse.charsets``. mail-parser, whose full parse lockwatch used to run only
+to keep this same compat32 ``Message``, is not called (it stays a declared dependency, for attachments).
 """
 
 from __future__ import annotations
