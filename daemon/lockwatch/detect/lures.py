@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import unquote
 
 from lockwatch.detect.domains import fold
 from lockwatch.detect.knowledge import knowledge
+from lockwatch.detect.sieve import Sieve
 from lockwatch.model import Link, Mail, Reason
 
 __all__ = ["FAMILY_TEXT", "callback_numbers", "examine_lures", "plain_numbers"]
@@ -31,26 +33,36 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
     k = knowledge()
     reasons: list[Reason] = []
     haystack = fold(mail.subject) + "\n" + folded_text[:k.window("lures")]
+    sieves = _sieves()
+    present: dict[str, bool] = {}  # the needed strings the haystack was found to hold, for every family
     for family, pattern in k.lures.items():
         if pattern is None:
             continue
-        m = _first_meant(pattern, k.lure_negations.get(family), haystack)
+        m = _first_meant(sieves[family].narrowed(haystack, present), k.lure_negations.get(family), haystack)
         if m:
             quote = m.group(0).strip()[:40]
             reasons.append(Reason(f"lure.{family}", f"{FAMILY_TEXT.get(family, family)} (「{quote}」)",
                                   k.weight(f"lure.{family}")))
-    subject_ja = bool(_JAPANESE.search(mail.subject))
+    if not mail.subject or _JAPANESE.search(mail.subject):
+        return reasons  # the language check compares an English subject with the body
     start = folded_text[:k.window("language")]
     body_ja = len(_JAPANESE.findall(start))
-    body_latin = len(_LATIN.findall(start))
-    if mail.subject and not subject_ja and body_ja > 50 and body_ja > body_latin:
+    if body_ja > 50 and body_ja > len(_LATIN.findall(start)):
         reasons.append(Reason("text.language_mismatch", "an English subject over a Japanese body",
                               k.weight("text.language_mismatch")))
     return reasons
 
 
-def _first_meant(pattern: re.Pattern[str], negation: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+@functools.cache
+def _sieves() -> dict[str, Sieve]:
+    """Each lure family's alternation (``Knowledge.lures``), run only with the patterns a text can match."""
+    return {family: Sieve(patterns, 0) for family, patterns in knowledge().signals["lures"].items() if patterns}
+
+
+def _first_meant(pattern: re.Pattern[str] | None, negation: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
     """The first match not followed closely by a negation ("... は記載しないでください")."""
+    if pattern is None:  # none of the family's patterns can match the text
+        return None
     for m in pattern.finditer(text):
         # "do not send this code" / 「このコードを教えないでください」: the negation stands before or after
         if negation is None or not (negation.search(text[m.end():m.end() + 40])

@@ -1,0 +1,209 @@
+"""Alternations of patterns narrowed, per text, to the alternatives that can match it at all.
+
+A family of lure patterns is one big alternation; the regular-expression engine tries every alternative
+at every position of the text. Most alternatives need some literal text ("account", "本人確認") that
+most texts lack: an alternative whose needed literals are all absent cannot match anywhere, so
+dropping it changes no match (at every position the first alternative that matches is the same).
+The needed literals are derived from the parsed patterns themselves, never written by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import re._constants as sre
+import re._parser as sre_parse
+from collections.abc import Iterator
+
+__all__ = ["Sieve"]
+
+_MAX_SET = 64  # a sub-pattern matching more distinct strings than this is not spelled out
+Clause = tuple[str, ...]  # a match holds at least one of these strings
+
+
+class _Known:
+    """What the matches of a sub-pattern hold: ``exact``, when not None, the strings it can match (few);
+    ``clauses``, what each of its matches holds."""
+
+    __slots__ = ("clauses", "exact")
+
+    def __init__(self, exact: frozenset[str] | None, clauses: list[Clause] | None = None) -> None:
+        self.exact = exact if exact is None or len(exact) <= _MAX_SET else None
+        self.clauses = clauses or []
+
+    def all_clauses(self) -> list[Clause]:
+        return self.clauses + (_clause(self.exact) if self.exact is not None else [])
+
+
+_ANYTHING = _Known(None)
+_EMPTY = _Known(frozenset(("",)))
+
+
+def _best(clauses: list[Clause]) -> Clause | None:
+    """The clause that rules out most: its shortest string is longest."""
+    return max(clauses, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _concat(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
+    if len(left) * len(right) > _MAX_SET:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _clause(strings: frozenset[str]) -> list[Clause]:
+    """A set of strings one of which a match holds: a clause, unless one of them is empty (then it says
+    nothing). A string that holds another of the set is left out: where it is, the other is too."""
+    if not strings or "" in strings:
+        return []
+    return [tuple(sorted(s for s in strings if not any(t != s and t in s for t in strings)))]
+
+
+def _node(op, av, flags: int) -> _Known:
+    if op is sre.LITERAL:
+        return _Known(frozenset((chr(av),)))
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # consume nothing: the text on both sides is adjacent
+        return _EMPTY
+    if op is sre.IN:
+        if all(item_op is sre.LITERAL for item_op, _ in av):
+            return _Known(frozenset(chr(code) for _, code in av))
+        return _ANYTHING
+    if op is sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        flags = (flags | add_flags) & ~del_flags
+        if flags & (sre.SRE_FLAG_IGNORECASE | sre.SRE_FLAG_LOCALE):
+            return _ANYTHING
+        return _sequence(sub.data, flags)
+    if op is sre.ATOMIC_GROUP:
+        return _sequence(av.data, flags)
+    if op is sre.BRANCH:
+        parts = [_sequence(alt.data, flags) for alt in av[1]]
+        exact = None
+        if all(p.exact is not None for p in parts):
+            exact = frozenset().union(*(p.exact for p in parts))
+        choices = [_best(p.all_clauses()) for p in parts]
+        if any(c is None for c in choices):
+            return _Known(exact)
+        return _Known(exact, _clause(frozenset().union(*choices)))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        inner = _sequence(sub.data, flags)
+        exact = None
+        if inner.exact is not None and high <= 3:
+            exact = frozenset(("",)) if low == 0 else frozenset()
+            power: frozenset[str] | None = frozenset(("",))
+            for count in range(1, high + 1):
+                power = _concat(power, inner.exact)
+                if power is None:
+                    exact = None
+                    break
+                if count >= low:
+                    exact = exact | power
+        return _Known(exact, inner.all_clauses() if low >= 1 else [])
+    return _ANYTHING  # ANY, categories, ranges, group references, conditionals: anything
+
+
+def _sequence(items, flags: int) -> _Known:
+    """What a sequence of items matches. Besides the strings the items spell together, each literal run
+    and each item's own clauses are clauses of the whole (cheap to test)."""
+    clauses: list[Clause] = []
+    run: frozenset[str] | None = frozenset(("",))  # strings the items since the last unknown one spell
+    piece = ""  # the literal text since the last item with several spellings
+    exact = True
+    for op, av in items:
+        part = _node(op, av, flags)
+        if part.exact is not None and len(part.exact) == 1:
+            piece += next(iter(part.exact))
+        else:
+            clauses += _clause(frozenset((piece,)))
+            piece = ""
+            clauses += part.all_clauses()
+        if part.exact is not None:
+            joined = _concat(run, part.exact) if run is not None else None
+            if joined is None:  # too many spellings: what was spelled is a clause; start again
+                exact = False
+                if run is not None:
+                    clauses += _clause(run)
+                joined = part.exact
+            run = joined
+            continue
+        exact = False
+        if run is not None:
+            clauses += _clause(run)
+        run = frozenset(("",))
+    clauses += _clause(frozenset((piece,)))
+    if exact and run is not None:
+        return _Known(run, clauses)
+    if run is not None:
+        clauses += _clause(run)
+    return _Known(None, clauses)
+
+
+def needed(pattern: str, flags: int = 0) -> tuple[Clause, ...] | None:
+    """Clauses every match of ``pattern`` satisfies (each: holds one of its strings); None: nothing known."""
+    parsed = sre_parse.parse(pattern, flags)
+    flags = parsed.state.flags
+    if flags & (sre.SRE_FLAG_IGNORECASE | sre.SRE_FLAG_LOCALE | sre.SRE_FLAG_VERBOSE):
+        return None
+    clauses = _sequence(parsed.data, flags).all_clauses()
+    if not clauses:
+        return None
+    # the cheapest to test first (fewest strings, the longest of them first), so that a text lacking them
+    # fails early; a clause that another as cheap already implies (its every string holds one of this
+    # one's) is left out
+    unique = list(dict.fromkeys(clauses))
+    kept = [c for c in unique if not any(o != c and len(o) <= len(c) and all(any(t in s for t in c) for s in o)
+                                         for o in unique)]
+    return tuple(sorted(kept, key=lambda c: (len(c), -min(map(len, c)))))
+
+
+class Sieve:
+    """``re.compile("|".join(f"(?:{p})" for p in patterns), flags)``, run only with the alternatives that
+    can match a given text."""
+
+    def __init__(self, patterns: list[str], flags: int = 0) -> None:
+        self.patterns = tuple(patterns)
+        self.flags = flags
+        self.full = _join(self.patterns, flags)
+        self.needs = tuple(needed(p, flags) for p in self.patterns)
+
+    def narrowed(self, text: str, present: dict[str, bool] | None = None) -> re.Pattern[str] | None:
+        """The alternation of the alternatives whose needed strings ``text`` holds; None when there are none.
+        ``present``: which strings ``text`` was found to hold, shared by the sieves asked about one text."""
+        if present is None:
+            present = {}
+        keep = []
+        for index, clauses in enumerate(self.needs):
+            if clauses is not None:
+                ok = True
+                for clause in clauses:
+                    for string in clause:
+                        hit = present.get(string)
+                        if hit is None:
+                            hit = present[string] = string in text
+                        if hit:
+                            break
+                    else:
+                        ok = False
+                        break
+                if not ok:
+                    continue
+            keep.append(index)
+        if len(keep) == len(self.patterns):
+            return self.full
+        return self._subset(tuple(keep)) if keep else None
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one Sieve per pattern family, kept for the process
+    def _subset(self, keep: tuple[int, ...]) -> re.Pattern[str]:
+        return _join([self.patterns[i] for i in keep], self.flags)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        pattern = self.narrowed(text)
+        return pattern.search(text) if pattern is not None else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pattern = self.narrowed(text)
+        return pattern.finditer(text) if pattern is not None else iter(())
+
+
+def _join(patterns: tuple[str, ...] | list[str], flags: int) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
