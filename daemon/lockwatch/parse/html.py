@@ -11,7 +11,7 @@ import re
 
 from lockwatch.model import Link
 
-__all__ = ["MAX_HTML", "MAX_ITEMS", "extract_html"]
+__all__ = ["CASE_TO_ASCII", "INVISIBLE_HINTS", "MAX_HTML", "MAX_ITEMS", "extract_html"]
 
 MAX_ITEMS = 5_000
 MAX_HTML = 2_000_000
@@ -30,6 +30,11 @@ _INLINE_TAG = re.compile(r"(?i)</?(?:span|b|i|u|s|em|strong|font|small|big|sub|s
 _MAYBE_INVISIBLE = re.compile(r"(?i)<(span|font|div|b|i|u|s|em|strong|small|p|td|a|label)\b([^>]{0,2000})")
 _INVISIBLE_STYLE = re.compile(r"""(?i)\bstyle\s*=\s*["']?[^"'>]*?(?:display\s*:\s*none|visibility\s*:\s*hidden"""
                               r"""|(?:font-size|opacity)\s*:\s*0(?:\.0*)?(?:px|pt|em|%)?\s*(?:[;"'>]|$))""")
+# word → the part of an _INVISIBLE_STYLE match that starts with it; every match holds one, as written in lower
+# case unless the markup has a CASE_TO_ASCII character
+INVISIBLE_HINTS = {word: re.compile(rf"{word}\s*:\s*{value}") for word, value in
+                   (("display", "none"), ("visibility", "hidden"), ("font-size", "0"), ("opacity", "0"))}
+CASE_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K: the non-ASCII a (?i) pattern reads as a letter
 _IMG_ALT = re.compile(r"""(?is)<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""")
 _IMG_IN = re.compile(r"(?is)<img\b([^>]*)>")
 
@@ -81,6 +86,8 @@ def _drop_invisible(markup: str) -> str:
     lower = markup.lower()  # same length and offsets as markup: tag names are ASCII
     if len(lower) != len(markup):
         return markup
+    if not _may_hide(markup, lower):
+        return markup  # most mail: a few substring scans instead of a look at every element
     while m := _MAYBE_INVISIBLE.search(markup, pos):
         if not _INVISIBLE_STYLE.search(m[2]):
             out.append(markup[pos:m.end()])
@@ -94,6 +101,19 @@ def _drop_invisible(markup: str) -> str:
         pos = gt + 1 if gt >= 0 else len(markup)
     out.append(markup[pos:])
     return "".join(out)
+
+
+def _may_hide(markup: str, lower: str) -> bool:
+    """False when no _INVISIBLE_STYLE can match anywhere in ``markup`` (``lower``: its lower case, same length)."""
+    if not markup.isascii() and any(char in markup for char in CASE_TO_ASCII):
+        return True
+    for word, hint in INVISIBLE_HINTS.items():
+        at = lower.find(word)
+        while at >= 0:
+            if hint.match(lower, at):
+                return True
+            at = lower.find(word, at + 1)
+    return False
 
 
 def _close_tags(markup: str) -> str:
