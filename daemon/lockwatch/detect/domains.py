@@ -89,9 +89,22 @@ def fold(text: str) -> str:
     return strip_invisible(unicodedata.normalize("NFKC", text)).casefold()
 
 
+class _Table(dict):
+    """A ``str.translate`` table that maps every other character to itself, filled in as characters are
+    met: a character missing from a plain table costs ``str.translate`` a raised and caught LookupError."""
+
+    def __missing__(self, code: int) -> int:
+        if len(self) < _TABLE_LIMIT:
+            self[code] = code
+        return code
+
+
+_TABLE_LIMIT = 1 << 16  # characters remembered; a text of more distinct ones is still translated right
+
+
 @functools.cache
-def _confusable_table() -> dict[int, str]:
-    return str.maketrans(knowledge().confusables)
+def _confusable_table() -> dict[int, str | int]:
+    return _Table(str.maketrans(knowledge().confusables))
 
 
 @functools.lru_cache(maxsize=32)  # pure; one mail asks it of the same texts several times
