@@ -58,3 +58,16 @@ def test_links_with_shown_text_forms_and_image_links():
     assert "https://plain.example.com/path" in by_url and "www.other.example/x" in by_url
     assert mail.images == ["https://m.media-amazon.com/logo.png"]
     assert mail.from_name == "Amazon.co.jp" and mail.from_addr == "x@example.top"
+
+
+def test_url_in_text_class_reads_the_same_as_a_case_insensitive_one():
+    import re
+    import sys
+
+    from lockwatch.parse.message import URL_IN_TEXT
+
+    written = URL_IN_TEXT.pattern.partition(")")[2]  # the character class after the scheme
+    exact, folded = re.compile(written), re.compile("(?i)" + written)
+    assert not [cp for cp in range(sys.maxunicode + 1) if bool(exact.match(chr(cp))) != bool(folded.match(chr(cp)))]
+    assert [m[0] for m in URL_IN_TEXT.finditer("see HTTPS://Amazon.CO.JP/x and Www.Example.COM\u3000ok")] == [
+        "HTTPS://Amazon.CO.JP/x", "Www.Example.COM"]
