@@ -13,7 +13,6 @@ import sys
 
 from lockwatch import __version__
 from lockwatch.commands import EXIT_CONFIG, EXIT_OK
-from lockwatch.config.settings import DEFAULT_SINCE
 
 __all__ = ["COMMANDS", "PRIVATE_UMASK", "build_parser", "main"]
 
@@ -47,11 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=("ja", "en"), default=None, help="language of the advice")
     check.add_argument("-c", "--config", help="config file (optional; for language and auth settings)")
 
-    scan = sub.add_parser("scan", help="one pass over the configured mailboxes or a local mail store")
+    scan = sub.add_parser("scan", help="one pass over the configured mailboxes or a local mail store",
+                          formatter_class=_DefaultSinceHelp)
     _config_arg(scan)
     scan.add_argument("--source", metavar="PATH", help="scan a Maildir, mbox file or folder of .eml instead")
     scan.add_argument("--account", metavar="NAME", help="only this configured account")
-    scan.add_argument("--since", metavar="7d|YYYY-MM-DD", help=f"first run: how far back to look (default {DEFAULT_SINCE})")
+    scan.add_argument("--since", metavar="7d|YYYY-MM-DD", help="first run: how far back to look (default %(default_since)s)")
     scan.add_argument("--all", action="store_true", help="first run: read the whole mailbox")
     scan.add_argument("--json", action="store_true", help="one JSON object per message and per alert")
     scan.add_argument("--no-notify", action="store_true", help="record alerts but push nothing")
@@ -76,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     config_check = config_sub.add_parser("check", help="validate the config file; exit 0 or 2")
     _config_arg(config_check)
     return parser
+
+
+class _DefaultSinceHelp(argparse.HelpFormatter):
+    """Writes config's DEFAULT_SINCE into a help text when help is shown: parsing a command line imports no config."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text and "%(default_since)s" in text:
+            from lockwatch.config.settings import DEFAULT_SINCE
+
+            text = text.replace("%(default_since)s", DEFAULT_SINCE)
+        return text
 
 
 def _config_arg(p: argparse.ArgumentParser) -> None:
