@@ -25,10 +25,11 @@ def _options(args: argparse.Namespace):
     return cfg.detect.options(), cfg.notify.language
 
 def run(args: argparse.Namespace) -> int:
-    from lockwatch.commands.terminal import human
     from lockwatch.detect import analyse_bytes
     from lockwatch.record import json_line, message_record
 
+    if not args.json:  # the advice texts (alert.compose, the playbooks) only for human output
+        from lockwatch.commands.terminal import human
     options, cfg_lang = _options(args)
     lang = args.lang or cfg_lang or "en"
     status = EXIT_OK
