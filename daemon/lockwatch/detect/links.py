@@ -298,21 +298,24 @@ def _judge_target(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
     return host, verdict, found
 
 
+@functools.lru_cache(maxsize=4096)  # pure; the same links (help pages, footers) come in mail after mail
+def _judged(url: str, shown: str, origin: str) -> tuple[str, str, tuple[tuple[str, str], ...], str]:
+    """``_judge`` of the link, with the url shown in the finding defanged."""
+    host, verdict, found, shown_url = _judge(Link(url=url, shown=shown, origin=origin))
+    return host, verdict, tuple(found), defang(shown_url) if host else shown_url
+
+
 def examine_links(links: list[Link]) -> tuple[list[LinkFinding], list[Reason], list[str]]:
     """Findings per link, one reason per code (with its first detail), and the foreign hosts seen."""
     k = knowledge()
     findings: list[LinkFinding] = []
     reasons: dict[str, Reason] = {}
     foreign: list[str] = []
-    judged: dict[tuple[str, str, str], tuple[str, str, list[tuple[str, str]], str]] = {}
     for link in links[:MAX_JUDGED]:
-        key = (link.url, link.shown, link.origin)
-        if key not in judged:
-            judged[key] = _judge(link)
-        host, verdict, found, shown_url = judged[key]
+        host, verdict, found, shown_url = _judged(link.url, link.shown, link.origin)
         if not host:
             continue
-        findings.append(LinkFinding(url=defang(shown_url), host=host, verdict=verdict, shown=link.shown[:200]))
+        findings.append(LinkFinding(url=shown_url, host=host, verdict=verdict, shown=link.shown[:200]))
         if verdict in ("foreign", "suspicious") and host not in foreign:
             foreign.append(host)
         for code, detail in found:
