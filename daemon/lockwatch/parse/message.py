@@ -157,9 +157,17 @@ def text_urls(text: str) -> list[str]:
     if "hxxp" in text.lower() or "[.]" in text:
         for old, new in _REFANG:
             text = re.sub(re.escape(old), new, text, flags=re.IGNORECASE)
-    urls = [m.group(0).rstrip(".,;:!?") for m in URL_IN_TEXT.finditer(text)]
-    scanned = URL_IN_TEXT.sub(" ", text)
-    urls += ["http://" + m.group(0).rstrip(".,;:!?") for m in BARE_URL_IN_TEXT.finditer(scanned)]
+    urls: list[str] = []
+    rest: list[str] = []  # the text between the URLs: URL_IN_TEXT.sub(" ", text) from the same one scan
+    pos = 0
+    for m in URL_IN_TEXT.finditer(text):
+        urls.append(m.group(0).rstrip(".,;:!?"))
+        rest.append(text[pos:m.start()])
+        pos = m.end()
+    rest.append(text[pos:])
+    scanned = " ".join(rest)
+    if "/" in scanned:  # a bare URL has one after its host
+        urls += ["http://" + m.group(0).rstrip(".,;:!?") for m in BARE_URL_IN_TEXT.finditer(scanned)]
     return urls[:MAX_LINKS]
 
 
