@@ -9,7 +9,6 @@ The needed literals are derived from the parsed patterns themselves, never writt
 
 from __future__ import annotations
 
-import functools
 import re
 import re._constants as sre
 import re._parser as sre_parse
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 __all__ = ["Sieve"]
 
 _MAX_SET = 64  # a sub-pattern matching more distinct strings than this is not spelled out
+_MAX_SUBSETS = 512  # narrowed alternations kept compiled per sieve
 Clause = tuple[str, ...]  # a match holds at least one of these strings
 
 
@@ -165,36 +165,46 @@ class Sieve:
         self.flags = flags
         self.full = _join(self.patterns, flags)
         self.needs = tuple(needed(p, flags) for p in self.patterns)
+        # per alternative: its clauses (() when nothing is known: always kept), or None when it cannot match
+        self._needs: tuple[tuple[Clause, ...] | None, ...] = tuple(c or () for c in self.needs)
+        self._ascii_needs = tuple(
+            None if c and any(not any(string.isascii() for string in clause) for clause in c) else c or ()
+            for c in self.needs)
+        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
 
     def narrowed(self, text: str, present: dict[str, bool] | None = None) -> re.Pattern[str] | None:
         """The alternation of the alternatives whose needed strings ``text`` holds; None when there are none.
         ``present``: which strings ``text`` was found to hold, shared by the sieves asked about one text."""
         if present is None:
             present = {}
+        get = present.get
         keep = []
-        for index, clauses in enumerate(self.needs):
-            if clauses is not None:
-                ok = True
-                for clause in clauses:
-                    for string in clause:
-                        hit = present.get(string)
-                        if hit is None:
-                            hit = present[string] = string in text
-                        if hit:
-                            break
-                    else:
-                        ok = False
+        # an ASCII text holds no string of other characters: the alternatives needing one are out at once
+        for index, clauses in enumerate(self._ascii_needs if text.isascii() else self._needs):
+            if clauses is None:
+                continue
+            for clause in clauses:
+                for string in clause:
+                    hit = get(string)
+                    if hit is None:
+                        hit = present[string] = string in text
+                    if hit:
                         break
-                if not ok:
-                    continue
-            keep.append(index)
+                else:
+                    break
+            else:
+                keep.append(index)
         if len(keep) == len(self.patterns):
             return self.full
-        return self._subset(tuple(keep)) if keep else None
-
-    @functools.lru_cache(maxsize=512)  # noqa: B019 - one Sieve per pattern family, kept for the process
-    def _subset(self, keep: tuple[int, ...]) -> re.Pattern[str]:
-        return _join([self.patterns[i] for i in keep], self.flags)
+        if not keep:
+            return None
+        key = tuple(keep)
+        pattern = self._subsets.get(key)
+        if pattern is None:
+            if len(self._subsets) >= _MAX_SUBSETS:
+                self._subsets.clear()
+            pattern = self._subsets[key] = _join([self.patterns[i] for i in keep], self.flags)
+        return pattern
 
     def search(self, text: str) -> re.Match[str] | None:
         pattern = self.narrowed(text)
