@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from lockwatch.detect.domains import edit_distance, fold, label_skeleton, letters_skeleton, skeleton
+from lockwatch.detect.domains import edit_distance, fold, label_skeleton, letters_skeleton, nfkc, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sieve import Sieve
 from lockwatch.model import Mail
@@ -64,9 +63,14 @@ _WORD = re.compile(r"[^\W\d_]{5,8}")
 def typo_of_brand(name: str) -> str:
     """A word of a display name one typo away from the brand ("Amaozn", "Amason"), or ""."""
     for word in _WORD.findall(skeleton(name)[:300]):
-        if word.isascii() and any(0 < edit_distance(word, brand, 1) <= 1 for brand in knowledge().brand_typo_words):
+        if word.isascii() and _typo_word(word):
             return word
     return ""
+
+
+@functools.lru_cache(maxsize=8192)  # pure; display names repeat mail after mail
+def _typo_word(word: str) -> bool:
+    return any(0 < edit_distance(word, brand, 1) <= 1 for brand in knowledge().brand_typo_words)
 
 
 def _obfuscated(text: str, *, width_folded: bool = False) -> bool:
@@ -74,7 +78,7 @@ def _obfuscated(text: str, *, width_folded: bool = False) -> bool:
     disguise (Japanese body text writes Ａｍａｚｏｎ and ｱﾏｿﾞﾝ plainly)."""
     if not names_brand(text):
         return False
-    raw = unicodedata.normalize("NFKC", text).casefold() if width_folded else text.casefold()
+    raw = nfkc(text).casefold() if width_folded else text.casefold()
     return not any(word in raw for word in knowledge().brand_words)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lockwatch.detect.knowledge import knowledge
 
 __all__ = ["MAX_HOST", "defang", "domain_in", "edit_distance", "fold", "is_ip", "label_skeleton", "letters_skeleton",
-           "normalise_host", "registered_domain", "skeleton", "strip_invisible", "url_host"]
+           "nfkc", "normalise_host", "registered_domain", "skeleton", "strip_invisible", "url_host"]
 
 _ZERO_WIDTH = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
                          "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
@@ -84,9 +84,15 @@ def strip_invisible(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)  # pure; one mail asks it of the same texts several times
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, remembered for the texts of one mail."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@functools.lru_cache(maxsize=32)  # pure; one mail asks it of the same texts several times
 def fold(text: str) -> str:
     """NFKC, lower case, invisible characters removed: the form patterns are matched on."""
-    return strip_invisible(unicodedata.normalize("NFKC", text)).casefold()
+    return strip_invisible(nfkc(text)).casefold()
 
 
 class _Table(dict):
@@ -116,7 +122,7 @@ def letters_skeleton(text: str) -> str:
 @functools.lru_cache(maxsize=32)  # pure; one mail asks it of the same texts several times
 def skeleton(text: str) -> str:
     """fold() plus look-alike characters mapped to Latin letters (а→a, 0→o, 1→l)."""
-    folded = fold(text).translate(_confusable_table())
+    folded = letters_skeleton(text)  # the same first step: done once when both are asked of a text
     if folded.isascii():
         return folded
     # accented look-alikes (ą, ḿ, ẓ): drop the marks
@@ -136,6 +142,7 @@ class _Marks(dict):
 _NO_MARKS = _Marks()
 
 
+@functools.lru_cache(maxsize=8192)  # pure; asked of the same local parts and domain labels mail after mail
 def label_skeleton(label: str) -> str:
     """A domain label's skeleton incl. multi-letter look-alikes (rn→m), separators removed."""
     sk = skeleton(label)
