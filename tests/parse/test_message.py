@@ -71,3 +71,11 @@ def test_url_in_text_class_reads_the_same_as_a_case_insensitive_one():
     assert not [cp for cp in range(sys.maxunicode + 1) if bool(exact.match(chr(cp))) != bool(folded.match(chr(cp)))]
     assert [m[0] for m in URL_IN_TEXT.finditer("see HTTPS://Amazon.CO.JP/x and Www.Example.COM\u3000ok")] == [
         "HTTPS://Amazon.CO.JP/x", "Www.Example.COM"]
+
+
+def test_a_text_part_that_names_a_file_is_not_the_body():
+    for header in ('Content-Type: text/plain; NAME="a.txt"', "Content-Type: text/plain\nContent-Disposition: attachment;"
+                   " filename*0*=utf-8''b.txt", 'Content-Type: text/plain; name*0="c.txt"'):
+        raw = _raw('From: a@example.jp\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n',
+                   f"--b\nContent-Type: text/plain\n\nbody\n--b\n{header}\n\nfile\n--b--\n".replace("\n", "\r\n").encode())
+        assert parse(raw).text.strip() == "body", header

@@ -113,7 +113,7 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
         if part.is_multipart():
             continue
         ctype = part.get_content_type()
-        if ctype not in ("text/plain", "text/html") or part.get_filename():
+        if ctype not in ("text/plain", "text/html") or _names_a_file(part):
             continue
         try:
             payload = part.get_payload(decode=True) or b""
@@ -144,6 +144,16 @@ def _read_bodies(msg: Message, mail: Mail) -> None:
             if len(mail.links) >= MAX_LINKS:
                 mail.defects.append("TooManyLinks")
                 break
+
+
+def _names_a_file(part: Message) -> bool:
+    """``part.get_filename()`` is set; asked only when a header can name a file, as get_param parses every parameter.
+
+    A file is named by a Content-Disposition parameter or a ``name`` one of the Content-Type (lower-cased by the
+    stdlib, and no other character lower-cases to one of those letters)."""
+    if "name" not in str(part.get("content-type", "")).lower() and "content-disposition" not in part:
+        return False
+    return bool(part.get_filename())
 
 
 # a host with a path written without a scheme ("acct-service.jp/verify"): readers type it in
