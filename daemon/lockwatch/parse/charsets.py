@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import encodings.aliases
+import re
 
 __all__ = ["SHIFT_JIS_NAMES", "decode_body", "decode_iso2022jp", "install_codec_aliases"]
 
@@ -43,6 +44,30 @@ def _jis_pair_to_sjis(c1: int, c2: int) -> bytes:
     s2 = c2 + (0x1F if c2 < 0x60 else 0x20) if c1 & 1 else c2 + 0x7E
     return bytes((s1 & 0xFF, s2 & 0xFF))
 
+_JIS = range(0x21, 0x7F)  # the bytes of a JIS X 0208 pair
+# a run of pairs → Shift_JIS with bytes.translate: the lead byte alone gives the first byte; the trail byte and
+# whether the lead is odd give the second (table keyed by the trail byte, plus 0x80 for an odd lead)
+_LEAD = bytes(_jis_pair_to_sjis(b, 0x21)[0] if b in _JIS else 0 for b in range(256))
+_TRAIL = bytes(_jis_pair_to_sjis(0x21 if b & 0x80 else 0x22, b & 0x7F)[1] if b & 0x7F in _JIS else 0
+               for b in range(256))
+_ODD = bytes(0x80 if b & 1 else 0 for b in range(256))
+_KANA = bytes(b + 0x80 if 0x21 <= b <= 0x5F else b for b in range(256))  # JIS X 0201 kana → CP932
+_GETA = "〓".encode("cp932")  # for a JIS X 0212 character: no CP932 mapping
+_ESCAPES = {b"$B": "jis", b"$@": "jis", b"(B": "ascii", b"(J": "ascii", b"(I": "kana"}
+_MODE_BYTE = re.compile(rb"[\x1b\x0e\x0f]")  # ESC, SO, SI
+_JIS_END = re.compile(rb"[^\x21-\x7e\r\n]")  # in JIS mode, where the pairs and line breaks stop
+_JIS_RUN = re.compile(rb"[\x21-\x7e]+")
+
+
+def _pairs_to_sjis(run: bytes) -> bytes:
+    leads, trails = run[0::2], run[1::2]
+    odd = int.from_bytes(leads.translate(_ODD), "big")
+    keys = (int.from_bytes(trails, "big") | odd).to_bytes(len(trails), "big")
+    out = bytearray(len(run))
+    out[0::2] = leads.translate(_LEAD)
+    out[1::2] = keys.translate(_TRAIL)
+    return bytes(out)
+
 
 def decode_iso2022jp(data: bytes) -> str:
     """Decode ISO-2022-JP (incl. NEC row 13 and IBM extensions, i.e. CP50220) via CP932."""
@@ -52,38 +77,45 @@ def decode_iso2022jp(data: bytes) -> str:
     while i < n:
         b = data[i]
         if b == 0x1B and i + 2 < n:
-            seq = data[i + 1:i + 3]
-            if seq in (b"$B", b"$@"):
-                mode, i = "jis", i + 3
+            if (switch := _ESCAPES.get(data[i + 1:i + 3])) is not None:
+                mode, i = switch, i + 3
                 continue
-            if seq in (b"(B", b"(J"):
-                mode, i = "ascii", i + 3
-                continue
-            if seq == b"(I":
-                mode, i = "kana", i + 3
-                continue
-            if data[i + 1:i + 4] == b"$(D":  # JIS X 0212: no CP932 mapping
+            if data[i + 1:i + 4] == b"$(D":
                 mode, i = "skip2", i + 4
                 continue
-        if b in (0x0A, 0x0D):
-            out.append(b)
-            i += 1
-            continue
-        if mode == "jis" and i + 1 < n and 0x21 <= b <= 0x7E and 0x21 <= data[i + 1] <= 0x7E:
-            out += _jis_pair_to_sjis(b, data[i + 1])
-            i += 2
-        elif mode == "kana" and 0x21 <= b <= 0x5F:
-            out.append(b + 0x80)
-            i += 1
-        elif mode == "skip2":
-            out += "〓".encode("cp932")
-            i += 2
-        elif b == 0x0E or b == 0x0F:  # SO/SI half-width kana variant
+        if mode == "skip2":  # each pair one 〓; a line break stays
+            if b in (0x0A, 0x0D):
+                out.append(b)
+                i += 1
+            else:
+                out += _GETA
+                i += 2
+        elif b == 0x0E or b == 0x0F:  # SO/SI: half-width kana variant
             mode = "kana" if b == 0x0E else "ascii"
             i += 1
-        else:
+        elif b == 0x1B:  # no escape sequence: the byte itself
             out.append(b)
             i += 1
+        elif mode == "jis":
+            m = _JIS_END.search(data, i)
+            end = m.start() if m else n
+            pos = i
+            for run in _JIS_RUN.finditer(data, i, end):  # runs of pair bytes between line breaks
+                out += data[pos:run.start()]
+                pairs = run.end() - run.start() & ~1
+                out += _pairs_to_sjis(data[run.start():run.start() + pairs])
+                out += data[run.start() + pairs:run.end()]  # a byte left without a partner stays
+                pos = run.end()
+            out += data[pos:end]
+            if end < n and data[end] not in (0x1B, 0x0E, 0x0F):  # any other byte stays
+                out.append(data[end])
+                end += 1
+            i = end
+        else:  # ASCII, or kana: up to the next ESC, SO or SI
+            m = _MODE_BYTE.search(data, i)
+            end = m.start() if m else n
+            out += data[i:end] if mode == "ascii" else data[i:end].translate(_KANA)
+            i = end
     return out.decode("cp932", errors="replace")
 
 
