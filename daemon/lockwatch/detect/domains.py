@@ -125,17 +125,18 @@ def skeleton(text: str) -> str:
     folded = letters_skeleton(text)  # the same first step: done once when both are asked of a text
     if folded.isascii():
         return folded
-    # accented look-alikes (ą, ḿ, ẓ): drop the marks
-    stripped = unicodedata.normalize("NFKD", folded).translate(_NO_MARKS)
-    return stripped.translate(_confusable_table())
+    # accented look-alikes (ą, ḿ, ẓ): drop the marks, then map look-alikes again (one pass does both)
+    return unicodedata.normalize("NFKD", folded).translate(_NO_MARKS)
 
 
 class _Marks(dict):
-    """A ``str.translate`` table that drops combining marks, filled in as characters are met."""
+    """A ``str.translate`` table that drops combining marks and maps every other character as the
+    confusables table does (dropping, then translating, in one pass), filled in as characters are met."""
 
-    def __missing__(self, code: int) -> int | None:
-        value = None if unicodedata.combining(chr(code)) else code
-        self[code] = value
+    def __missing__(self, code: int) -> int | str | None:
+        value = None if unicodedata.combining(chr(code)) else _confusable_table()[code]
+        if len(self) < _TABLE_LIMIT:
+            self[code] = value
         return value
 
 
