@@ -98,11 +98,6 @@ def test_bad_new_keys_name_the_key_and_the_file(tmp_path: Path, key: str, value:
     assert str(cfg) in err and f"{key}.{value.split()[0]}" in err
 
 
-@pytest.mark.xfail(strict=True, reason="the state schema version is read outside the migration transaction: a "
-                   "second process opening a fresh state file while the first migrates re-runs migration 1 and "
-                   "fails ('table checkpoints already exists'); `lockwatch scan` then exits 2 as if the config "
-                   "were wrong. Reproducer: three `lockwatch scan --source DIR -c CFG` started at once on a new "
-                   "state path")
 def test_two_openers_of_a_fresh_state_file(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     other = sqlite3.connect(str(path), isolation_level=None)  # another lockwatch process, migrating

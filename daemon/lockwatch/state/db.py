@@ -189,13 +189,22 @@ class State:
             raise StateError(f"cannot open state database {self.path}: {exc}", transient=_disk_trouble(exc)) from exc
 
     def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        """Bring the schema up to date, one step per transaction.
+
+        The version is read again inside each step's write lock: two processes opening a new file at
+        once (a manual ``scan`` beside the daemon) never both run the same step.
+        """
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+            return  # up to date: no write lock needed (``status`` beside a busy daemon)
+        while True:
             with self.transaction():
-                for statement in script.split(";\n"):
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= len(MIGRATIONS):
+                    return
+                for statement in MIGRATIONS[version].split(";\n"):
                     if statement.strip():
                         self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+                self.conn.execute(f"PRAGMA user_version = {version + 1}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
