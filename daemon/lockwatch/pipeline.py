@@ -104,8 +104,6 @@ class Processor:
     def __init__(self, state: State, *, options: DetectOptions | None = None, lang: str = "ja",
                  push: bool = True, trackers: Sequence[Tracker] | None = None,
                  burst: Burst | None = None) -> None:
-        self._analyse_bytes, self._parse_failure = analyse_bytes, parse_failure
-        self._dedupe_key, self._legacy_key, self._message_record = dedupe_key, legacy_key, message_record
         self.state, self.options, self.lang, self.push = state, options, lang, push
         self.trackers: list[Tracker] = list(trackers) if trackers is not None else default_trackers(burst)
 
@@ -120,19 +118,19 @@ class Processor:
             if header_only:  # surely not Amazon: skip the full parse (most mail takes this path)
                 mail, analysis = header_mail(raw), Analysis(False, "not_amazon", None, 0)
             else:
-                mail, analysis = self._analyse_bytes(raw, truncated=truncated, options=self.options)
+                mail, analysis = analyse_bytes(raw, truncated=truncated, options=self.options)
         except Exception as exc:  # analyse_bytes catches its own; the header path must not stop the folder
             _poisoned(source, "parsing", exc)
-            mail, analysis = None, self._parse_failure(f"parsing failed: {type(exc).__name__}")
+            mail, analysis = None, parse_failure(f"parsing failed: {type(exc).__name__}")
         try:
-            record = self._message_record(source, mail, analysis)
-            key = self._dedupe_key(mail, raw, header_only=header_only)
-            return Analysed(account, record, key, mail, analysis, self._legacy_key(mail, raw))
+            record = message_record(source, mail, analysis)
+            key = dedupe_key(mail, raw, header_only=header_only)
+            return Analysed(account, record, key, mail, analysis, legacy_key(mail, raw))
         except Exception as exc:
             _poisoned(source, "building its record", exc)
             error = f"record failed: {type(exc).__name__}"
             key = "raw:" + hashlib.sha256(raw).hexdigest()[:32]  # the same bytes twice are still one message
-            return Analysed(account, poison_record(source, error), key, None, self._parse_failure(error))
+            return Analysed(account, poison_record(source, error), key, None, parse_failure(error))
 
     def record(self, item: Analysed) -> ProcessedMessage | None:
         """Store one analysed message and run the trackers; None when it was already recorded.

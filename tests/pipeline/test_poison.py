@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import messages
+from lockwatch import pipeline
 from lockwatch.deliver.outbox import record_alert
 from lockwatch.errors import StateError
 from lockwatch.model import Alert
@@ -79,14 +80,14 @@ def test_a_tracker_raising_for_one_message_in_a_batch_spoils_nothing_else(state:
 
 def test_a_record_that_cannot_be_built_becomes_a_parse_error_record(state: State, monkeypatch) -> None:
     processor = Processor(state, lang="en")
-    build = processor._message_record
+    build = pipeline.message_record
 
     def fragile(source: str, mail: Any, analysis: Any) -> dict[str, Any]:
         if source == POISON:
             raise KeyError("boom")
         return build(source, mail, analysis)
 
-    monkeypatch.setattr(processor, "_message_record", fragile)
+    monkeypatch.setattr(pipeline, "message_record", fragile)
     mails = batch()
     done = processor.commit("home", mails)
     assert len(done) == 30 and state.checkpoint("home", "INBOX")["last_uid"] == 30
@@ -98,7 +99,7 @@ def test_a_record_that_cannot_be_built_becomes_a_parse_error_record(state: State
 
 def test_a_record_that_cannot_be_stored_is_stored_as_a_parse_error_copy(state: State, monkeypatch) -> None:
     processor = Processor(state, lang="en")
-    build = processor._message_record
+    build = pipeline.message_record
 
     def surrogate(source: str, mail: Any, analysis: Any) -> dict[str, Any]:
         record = build(source, mail, analysis)
@@ -106,7 +107,7 @@ def test_a_record_that_cannot_be_stored_is_stored_as_a_parse_error_copy(state: S
             record["subject"] += "\udcff"  # SQLite refuses lone surrogates (UnicodeEncodeError)
         return record
 
-    monkeypatch.setattr(processor, "_message_record", surrogate)
+    monkeypatch.setattr(pipeline, "message_record", surrogate)
     done = processor.commit("home", batch())
     assert len(done) == 30 and state.checkpoint("home", "INBOX")["last_uid"] == 30
     poison = stored(state)[POISON]
@@ -117,7 +118,6 @@ def test_a_record_that_cannot_be_stored_is_stored_as_a_parse_error_copy(state: S
 
 
 def test_a_header_that_breaks_the_header_parser_is_a_parse_error(state: State, monkeypatch) -> None:
-    import lockwatch.pipeline as pipeline
 
     real = pipeline.header_mail
 
