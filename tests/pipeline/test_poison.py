@@ -118,7 +118,6 @@ def test_a_record_that_cannot_be_stored_is_stored_as_a_parse_error_copy(state: S
 
 
 def test_a_header_that_breaks_the_header_parser_is_a_parse_error(state: State, monkeypatch) -> None:
-
     real = pipeline.header_mail
 
     def broken(header: bytes):
