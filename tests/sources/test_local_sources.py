@@ -5,32 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import time
 from pathlib import Path
 
 from conftest import alerts, messages, write_config
 from lockwatch.sources.local import _mbox_messages, detect_kind
 from support import mailgen
-
-
-def maildir(path: Path, mails: list[bytes], sub: str = "new") -> Path:
-    for name in ("cur", "new", "tmp"):
-        (path / name).mkdir(parents=True, exist_ok=True)
-    for mail in mails:
-        name = f"{time.time_ns()}.lwtest"
-        (path / "tmp" / name).write_bytes(mail)
-        os.rename(path / "tmp" / name, path / sub / name)
-    return path
-
-
-def mbox(path: Path, mails: list[bytes], mode: str = "wb") -> Path:
-    with path.open(mode) as fh:
-        for mail in mails:
-            body = mail.replace(b"\r\n", b"\n")
-            body = b"\n".join(b">" + line if line.startswith((b"From ", b">From ")) else line
-                              for line in body.split(b"\n"))
-            fh.write(b"From MAILER-DAEMON Mon Nov 23 09:00:00 2026\n" + body.rstrip(b"\n") + b"\n\n")
-    return path
+from support.mailstores import maildir, mbox
 
 
 def test_maildir_first_scan_then_nothing_new_then_the_new_one(tmp_path: Path, lockwatch) -> None:
