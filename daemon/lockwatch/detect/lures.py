@@ -76,8 +76,11 @@ _NUMBER_CHARS = f"{_KANJI_DIGIT_CHARS}０-９0-9"
 _NUMBER_SEPARATOR = "[ \\t\\u3000‐‑‒–—―−ー－﹣ｰ・･.()（）-]{0,2}"  # at most two between digits: linear, no line breaks
 _KANJI_NUMBER = re.compile(f"[{_NUMBER_CHARS}](?:{_NUMBER_SEPARATOR}[{_NUMBER_CHARS}]){{8,}}")
 _KANJI_DIGITS = str.maketrans(_KANJI_DIGIT_CHARS, "0123456789")
-_DASH_BETWEEN_DIGITS = re.compile("(?<=[\\d)])[‐‑‒–—―−ー－﹣ｰ・･](?=[\\d(])")
-_SPACED_DIGITS = re.compile(r"(?<![\d ])\d(?: \d){8,11}(?![\d])")  # 0 3 4 5 7 8 2 2 9 1
+# each written to start with what it consumes (the look-behind moved after it, to see the same characters):
+# the engine then skips straight to the characters a match can start with
+_DASHES = "‐‑‒–—―−ー－﹣ｰ・･"
+_DASH_BETWEEN_DIGITS = re.compile(f"[{_DASHES}](?<=[\\d)][{_DASHES}])(?=[\\d(])")
+_SPACED_DIGITS = re.compile(r"\d(?<![\d ]\d)(?: \d){8,11}(?![\d])")  # 0 3 4 5 7 8 2 2 9 1
 
 
 def plain_numbers(text: str) -> str:
