@@ -22,6 +22,7 @@ MAX_CANDIDATES = 20
 # an address a reader would recognise, also inside a display name or a comment
 _ADDRESS_IN_TEXT = re.compile(r"[^\s<>\"'()\[\],;:@\\]{1,64}@[^\s<>\"'()\[\],;:@\\]{1,253}\.[^\s<>\"'()\[\],;:@\\.]{2,63}")
 _SPACE = re.compile(r"\s+")
+_ATOM_END = re.compile(r'["(<:,; ]')
 
 
 @dataclass
@@ -142,9 +143,8 @@ def parse_mailbox_list(value: str) -> list[Mailbox]:
             current.words.append(" ")
             i += 1
         else:  # an atom (a ":" that opens no group is part of it)
-            j = i + 1
-            while j < n and text[j] not in '"(<:,; ':
-                j += 1
+            end = _ATOM_END.search(text, i + 1)
+            j = end.start() if end else n
             current.words.append(text[i:j])
             i = j
     boxes.extend(current.finish(in_group=group_open))
@@ -194,6 +194,9 @@ class _Entry:
 def _delimited(text: str, start: int, close: str, nests: str = "") -> tuple[int, str]:
     """(end, content) of the run opened at ``text[start]`` up to its ``close``, backslash escapes resolved;
     ``nests``: the opener that nests (comments); an unclosed run takes the rest of the text."""
+    end = text.find(close, start + 1)
+    if end >= 0 and "\\" not in text[start + 1:end] and not (nests and nests in text[start + 1:end]):
+        return end + 1, text[start + 1:end]  # the common case: no escape, nothing nested
     depth, i, out = 1, start + 1, []
     while i < len(text):
         ch = text[i]
