@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote
 
 from lockwatch.detect.domains import fold
@@ -38,7 +39,7 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
     for family, pattern in k.lures.items():
         if pattern is None:
             continue
-        m = _first_meant(sieves[family].narrowed(haystack, present), k.lure_negations.get(family), haystack)
+        m = _first_meant(sieves[family].finditer(haystack, present), k.lure_negations.get(family), haystack)
         if m:
             quote = m.group(0).strip()[:40]
             reasons.append(Reason(f"lure.{family}", f"{FAMILY_TEXT.get(family, family)} (「{quote}」)",
@@ -59,11 +60,9 @@ def _sieves() -> dict[str, Sieve]:
     return {family: Sieve(patterns, 0) for family, patterns in knowledge().signals["lures"].items() if patterns}
 
 
-def _first_meant(pattern: re.Pattern[str] | None, negation: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
-    """The first match not followed closely by a negation ("... は記載しないでください")."""
-    if pattern is None:  # none of the family's patterns can match the text
-        return None
-    for m in pattern.finditer(text):
+def _first_meant(matches: Iterator[re.Match[str]], negation: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    """The first of the matches not followed closely by a negation ("... は記載しないでください")."""
+    for m in matches:
         # "do not send this code" / 「このコードを教えないでください」: the negation stands before or after
         if negation is None or not (negation.search(text[m.end():m.end() + 40])
                                     or negation.search(text[max(0, m.start() - 30):m.start()])):

@@ -158,7 +158,14 @@ def needed(pattern: str, flags: int = 0) -> tuple[Clause, ...] | None:
 
 class Sieve:
     """``re.compile("|".join(f"(?:{p})" for p in patterns), flags)``, run only with the alternatives that
-    can match a given text."""
+    can match a given text.
+
+    The alternatives left are run one by one, each compiled alone once (an alternation of them would be
+    compiled anew for every new combination): the first match of the alternation is the leftmost of
+    theirs, the earliest alternative's on a tie, since none that is left out can match anywhere. That
+    holds for alternatives that never match the empty string and refer to no group; a family with
+    any other falls back to compiling the narrowed alternation.
+    """
 
     def __init__(self, patterns: list[str], flags: int = 0) -> None:
         self.patterns = tuple(patterns)
@@ -170,10 +177,12 @@ class Sieve:
         self._ascii_needs = tuple(
             None if c and any(not any(string.isascii() for string in clause) for clause in c) else c or ()
             for c in self.needs)
+        self._one_by_one = all(_runs_alone(p, flags) for p in self.patterns)
+        self._alone: list[re.Pattern[str] | None] = [None] * len(self.patterns)
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
 
-    def narrowed(self, text: str, present: dict[str, bool] | None = None) -> re.Pattern[str] | None:
-        """The alternation of the alternatives whose needed strings ``text`` holds; None when there are none.
+    def kept(self, text: str, present: dict[str, bool] | None = None) -> list[int]:
+        """The alternatives whose needed strings ``text`` holds, in order.
         ``present``: which strings ``text`` was found to hold, shared by the sieves asked about one text."""
         if present is None:
             present = {}
@@ -194,25 +203,71 @@ class Sieve:
                     break
             else:
                 keep.append(index)
+        return keep
+
+    def finditer(self, text: str, present: dict[str, bool] | None = None) -> Iterator[re.Match[str]]:
+        """The matches of the whole alternation in ``text``, as ``full.finditer`` finds them."""
+        keep = self.kept(text, present)
         if len(keep) == len(self.patterns):
-            return self.full
+            return self.full.finditer(text)
         if not keep:
-            return None
-        key = tuple(keep)
-        pattern = self._subsets.get(key)
+            return iter(())
+        if not self._one_by_one:
+            return self._subset(tuple(keep)).finditer(text)
+        return self._one_by_one_matches(text, keep)
+
+    def search(self, text: str, present: dict[str, bool] | None = None) -> re.Match[str] | None:
+        """The first match of the whole alternation in ``text``, as ``full.search`` finds it."""
+        return next(self.finditer(text, present), None)
+
+    def _one_by_one_matches(self, text: str, keep: list[int]) -> Iterator[re.Match[str]]:
+        patterns = [self._compiled(i) for i in keep]
+        found = [pattern.search(text) for pattern in patterns]
+        while True:
+            first = None
+            for m in found:  # the leftmost; on a tie the earliest alternative (the alternation tries it first)
+                if m is not None and (first is None or m.start() < first.start()):
+                    first = m
+            if first is None:
+                return
+            yield first
+            end = first.end()  # never empty: the search goes on from its end, as finditer's does
+            found = [m if m is None or m.start() >= end else pattern.search(text, end)
+                     for pattern, m in zip(patterns, found, strict=True)]
+
+    def _compiled(self, index: int) -> re.Pattern[str]:
+        pattern = self._alone[index]
+        if pattern is None:
+            pattern = self._alone[index] = re.compile(self.patterns[index], self.flags)
+        return pattern
+
+    def _subset(self, keep: tuple[int, ...]) -> re.Pattern[str]:
+        pattern = self._subsets.get(keep)
         if pattern is None:
             if len(self._subsets) >= _MAX_SUBSETS:
                 self._subsets.clear()
-            pattern = self._subsets[key] = _join([self.patterns[i] for i in keep], self.flags)
+            pattern = self._subsets[keep] = _join([self.patterns[i] for i in keep], self.flags)
         return pattern
 
-    def search(self, text: str) -> re.Match[str] | None:
-        pattern = self.narrowed(text)
-        return pattern.search(text) if pattern is not None else None
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        pattern = self.narrowed(text)
-        return pattern.finditer(text) if pattern is not None else iter(())
+def _runs_alone(pattern: str, flags: int) -> bool:
+    """Can the alternative be run on its own: it never matches the empty string (a match always moves the
+    search on) and refers to no group by number or name (numbers shift outside the alternation)."""
+    parsed = sre_parse.parse(pattern, flags)
+    if parsed.getwidth()[0] == 0:
+        return False
+    stack = [parsed.data]
+    while stack:
+        for op, av in stack.pop():
+            if op in (sre.GROUPREF, sre.GROUPREF_EXISTS, sre.GROUPREF_IGNORE, sre.GROUPREF_LOC_IGNORE,
+                      sre.GROUPREF_UNI_IGNORE):
+                return False
+            for item in av if isinstance(av, (tuple, list)) else (av,):
+                if isinstance(item, sre_parse.SubPattern):
+                    stack.append(item.data)
+                elif isinstance(item, (tuple, list)):
+                    stack += [x.data for x in item if isinstance(x, sre_parse.SubPattern)]
+    return True
 
 
 def _join(patterns: tuple[str, ...] | list[str], flags: int) -> re.Pattern[str]:
