@@ -92,7 +92,9 @@ def json_line(obj: Any) -> str:
     """``obj`` as JSON on exactly one line, also for readers that split on U+0085/U+2028/U+2029
     (``str.splitlines``): a mail's subject may carry those, and JSON leaves them unescaped. A lone
     surrogate (which no UTF-8 stream can write) is escaped too."""
-    text = json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
+    text = json.dumps(obj, ensure_ascii=False)
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # translate costs ~70 µs on a record, these 0.1
+        text = text.translate(_LINE_BREAKS)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _SURROGATE.search(text) else text
 
 
