@@ -111,6 +111,8 @@ def _unquoted(text: str) -> str:
     """The sender's own words: a forwarded or quoted part (and ">" lines) speaks for someone else."""
     m = _FORWARDED.search(text[:knowledge().window("forwarded")])
     own = text[:m.start()] if m else text
+    if ">" not in own:  # no quoted line: every line is kept
+        return "\n".join(own.splitlines())
     return "\n".join(line for line in own.splitlines() if not line.lstrip().startswith(">"))
 
 

@@ -47,8 +47,8 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
     if not mail.subject or _JAPANESE.search(mail.subject):
         return reasons  # the language check compares an English subject with the body
     start = folded_text[:k.window("language")]
-    body_ja = len(_JAPANESE.findall(start))
-    if body_ja > 50 and body_ja > len(_LATIN.findall(start)):
+    body_ja = _JAPANESE.subn("", start)[1]  # counted without a list of the characters
+    if body_ja > 50 and body_ja > _LATIN.subn("", start)[1]:
         reasons.append(Reason("text.language_mismatch", "an English subject over a Japanese body",
                               k.weight("text.language_mismatch")))
     return reasons
