@@ -298,6 +298,9 @@ def _judge_target(link: Link) -> tuple[str, str, list[tuple[str, str]]]:
     return host, verdict, found
 
 
+_MAX_REMEMBERED = 4096  # characters of url and shown text up to which a link's judgement is remembered
+
+
 @functools.lru_cache(maxsize=4096)  # pure; the same links (help pages, footers) come in mail after mail
 def _judged(url: str, shown: str, origin: str) -> tuple[str, str, tuple[tuple[str, str], ...], str]:
     """``_judge`` of the link, with the url shown in the finding defanged."""
@@ -312,7 +315,10 @@ def examine_links(links: list[Link]) -> tuple[list[LinkFinding], list[Reason], l
     reasons: dict[str, Reason] = {}
     foreign: list[str] = []
     for link in links[:MAX_JUDGED]:
-        host, verdict, found, shown_url = _judged(link.url, link.shown, link.origin)
+        if len(link.url) + len(link.shown) <= _MAX_REMEMBERED:
+            host, verdict, found, shown_url = _judged(link.url, link.shown, link.origin)
+        else:  # a huge link is judged afresh: the cache keeps no megabytes of it
+            host, verdict, found, shown_url = _judged.__wrapped__(link.url, link.shown, link.origin)
         if not host:
             continue
         findings.append(LinkFinding(url=shown_url, host=host, verdict=verdict, shown=link.shown[:200]))
