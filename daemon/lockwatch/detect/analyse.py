@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 from lockwatch.detect.options import DetectOptions
-from lockwatch.detect.prefilter import looks_relevant
 from lockwatch.detect.verdict import decide
 from lockwatch.errors import ParseError
 from lockwatch.model import Analysis, Mail, Reason
@@ -52,4 +51,6 @@ def header_prefilter(header_bytes: bytes) -> bool:
     nothing odd and no account / order / payment / notice wording (``detect.prefilter.triage``).
     The IMAP source triages itself and first peeks at the start of a body that has wording only.
     """
+    from lockwatch.detect.prefilter import looks_relevant  # a scan's need: `check` never imports it
+
     return looks_relevant(header_bytes)
