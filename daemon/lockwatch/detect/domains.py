@@ -10,6 +10,7 @@ import functools
 import ipaddress
 import re
 import unicodedata
+from importlib import resources
 from urllib.parse import urlsplit
 
 from lockwatch.detect.knowledge import knowledge
@@ -24,9 +25,22 @@ _SCHEME = re.compile(r"(?i)^(h)(?:tt|xx)(ps?)(:)")
 
 @functools.cache
 def _psl():
+    """The public suffix list, built once per process.
+
+    The library's own ``accept_encoded_idn`` punycodes every rule, ASCII ones included (two thirds of
+    its start-up); only the non-ASCII rules need an encoded twin, so they get one here and the
+    resulting rule set is the same.
+    """
     from publicsuffixlist import PublicSuffixList
 
-    return PublicSuffixList()
+    lines = resources.files("publicsuffixlist").joinpath("public_suffix_list.dat").read_text("utf-8").splitlines()
+    encoded = []
+    for line in lines:
+        rule = line.lower().split(" ")[0].rstrip()
+        if rule and not rule.startswith("//") and not rule.isascii():
+            with contextlib.suppress(UnicodeError):
+                encoded.append(("!" if rule.startswith("!") else "") + rule.lstrip("!").encode("idna").decode("ascii"))
+    return PublicSuffixList(lines + encoded, accept_encoded_idn=False)
 
 
 MAX_HOST = 253  # DNS limit; a longer "host" keeps its last 253 characters (the labels that decide its domain)

@@ -9,6 +9,7 @@ The needed literals are derived from the parsed patterns themselves, never writt
 
 from __future__ import annotations
 
+import functools
 import re
 import re._constants as sre
 import re._parser as sre_parse
@@ -170,7 +171,6 @@ class Sieve:
     def __init__(self, patterns: list[str], flags: int = 0) -> None:
         self.patterns = tuple(patterns)
         self.flags = flags
-        self.full = _join(self.patterns, flags)
         self.needs = tuple(needed(p, flags) for p in self.patterns)
         # per alternative: its clauses (() when nothing is known: always kept), or None when it cannot match
         self._needs: tuple[tuple[Clause, ...] | None, ...] = tuple(c or () for c in self.needs)
@@ -180,6 +180,11 @@ class Sieve:
         self._one_by_one = all(_runs_alone(p, flags) for p in self.patterns)
         self._alone: list[re.Pattern[str] | None] = [None] * len(self.patterns)
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    @functools.cached_property
+    def full(self) -> re.Pattern[str]:
+        """The whole alternation, compiled when a text first keeps every alternative."""
+        return _join(self.patterns, self.flags)
 
     def kept(self, text: str, present: dict[str, bool] | None = None) -> list[int]:
         """The alternatives whose needed strings ``text`` holds, in order.
