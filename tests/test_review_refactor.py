@@ -137,10 +137,6 @@ def test_full_parse_reads_an_8bit_shift_jis_header() -> None:
     assert (mail.from_name, mail.subject) == ("山田 太郎", "来週の会議について")
 
 
-@pytest.mark.xfail(strict=True, reason="twin left: parse.headers._decode reads an unencoded 8-bit header as UTF-8 "
-                   "with replacement, while parse.message / detect.prefilter decode it (Shift_JIS, EUC-JP); so "
-                   "`lockwatch scan` records a non-Amazon Shift_JIS mail's From/Subject as U+FFFD garbage where "
-                   "`lockwatch check` shows it right")
 def test_header_only_record_reads_an_8bit_header_like_the_full_parse() -> None:
     fast, full = header_mail(SJIS_MAIL), parse(SJIS_MAIL)
     assert (fast.from_name, fast.subject) == (full.from_name, full.subject)

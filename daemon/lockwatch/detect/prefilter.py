@@ -28,7 +28,7 @@ from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sender import lookalike_reason
 from lockwatch.parse.addresses import parse_from, parse_mailbox_list
 from lockwatch.parse.charsets import decode_body, install_codec_aliases
-from lockwatch.parse.rawheaders import decode_words
+from lockwatch.parse.headers import shown_value, unfolded_text
 
 __all__ = ["PEEK", "READ", "SKIP", "Step", "Words", "body_prefix_relevant", "haystack", "looks_relevant",
            "names_brand_anyhow", "peek_size", "reads_body", "triage"]
@@ -157,23 +157,9 @@ def names_brand_anyhow(text: str) -> bool:
     return bool(text) and bool(_patterns().brand.search(haystack(text)))
 
 
-def _decode(value: bytes) -> str:
-    """A header value as shown: ``_raw_text`` with its encoded words decoded."""
-    return decode_words(_raw_text(value))
-
-
 def _ascii(value: bytes) -> str:
     """A machine-written header value (Message-ID, Authentication-Results) unfolded, 8-bit bytes replaced."""
     return re.sub(rb"\r?\n", b"", value).decode("ascii", "replace").strip()
-
-
-def _raw_text(value: bytes) -> str:
-    """A header value unfolded, 8-bit text decoded, encoded words kept (addresses are parsed before decoding)."""
-    value = re.sub(rb"\r?\n", b"", value).strip()
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:  # unencoded 8-bit header (Shift_JIS, EUC-JP): decode it as the parser does
-        return decode_body(value, None)
 
 
 def _odd_from(raw: list[bytes]) -> tuple[str, str] | None:
@@ -183,7 +169,7 @@ def _odd_from(raw: list[bytes]) -> tuple[str, str] | None:
     addresses, a group, an address in the display name (also one hidden in an encoded word), no address.
     An encoded-word name on its own is not odd: most Japanese names are written so.
     """
-    identity = parse_from([_raw_text(v) for v in raw])
+    identity = parse_from([unfolded_text(v) for v in raw])
     if identity.ambiguous or "@" not in identity.address:
         return None
     return identity.name, identity.address
@@ -222,7 +208,7 @@ def triage(header: bytes) -> Step:
     first = header.find(b"\n") + 1 if header.startswith(b"From ") else 0  # an mbox envelope line is no field
     if any(len(raw[name]) > 1 for name in _ONCE if name in raw) or _NOT_A_FIELD.search(header, first):
         return READ  # two Subjects, two Content-Types, a broken line: readers and filters see different mails
-    fields = {name: _decode(values[0]) for name, values in raw.items() if name in _SHOWN}
+    fields = {name: shown_value(values[0]) for name, values in raw.items() if name in _SHOWN}
     if any(len(value) > MAX_FIELD for value in fields.values()):
         return READ  # padding that pushes the telling part out of sight
     sender, subject = fields.get("from", ""), fields.get("subject", "")
@@ -307,7 +293,7 @@ def _leaf_text(ctype: str, charset: str | None, encoding: str, data: bytes) -> t
 
 def _content(header: bytes) -> tuple[str, dict[bytes, str]]:
     """(content type, {b"type": ..., b"transfer-encoding": ...}) of a header block (the first of each)."""
-    content = {name.lower(): _decode(value) for name, value in reversed(_CONTENT.findall(header))}
+    content = {name.lower(): shown_value(value) for name, value in reversed(_CONTENT.findall(header))}
     return content.get(b"type", "text/plain").split(";", 1)[0].strip().lower() or "text/plain", content
 
 

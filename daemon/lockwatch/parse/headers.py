@@ -10,10 +10,11 @@ import email.utils
 import re
 
 from lockwatch.model import Mail
+from lockwatch.parse.charsets import decode_body
 from lockwatch.parse.dates import mail_date
 from lockwatch.parse.rawheaders import decode_words
 
-__all__ = ["header_fields", "header_mail"]
+__all__ = ["header_fields", "header_mail", "shown_value", "unfolded_text"]
 
 _FIELD = re.compile(rb"^(message-id|from|subject|date|reply-to|return-path)[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)",
                     re.IGNORECASE | re.MULTILINE)
@@ -28,7 +29,7 @@ def header_fields(header: bytes) -> dict[str, str]:
     for name, value in _FIELD.findall(header):
         key = name.decode().lower()
         if key not in fields:
-            fields[key] = _decode(re.sub(rb"\r?\n", b"", value).strip())
+            fields[key] = shown_value(value)
     return fields
 
 
@@ -47,5 +48,19 @@ def header_mail(header: bytes) -> Mail:
                 subject=fields.get("subject", ""), date=mail_date(fields.get("date")), raw_size=len(header), headers=fields)
 
 
-def _decode(value: bytes) -> str:
-    return decode_words(value.decode("utf-8", "replace"))
+_LINE_BREAK = re.compile(rb"\r?\n")
+
+
+def unfolded_text(value: bytes) -> str:
+    """A raw header value unfolded, unencoded 8-bit text decoded as the full parse decodes it (UTF-8, else
+    the charset its bytes show: Shift_JIS, EUC-JP …); encoded words are kept (addresses are parsed first)."""
+    value = _LINE_BREAK.sub(b"", value).strip()
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_body(value, None)
+
+
+def shown_value(value: bytes) -> str:
+    """A raw header value as a mail client shows it: ``unfolded_text`` with its encoded words decoded."""
+    return decode_words(unfolded_text(value))
