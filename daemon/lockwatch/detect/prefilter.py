@@ -31,7 +31,7 @@ from lockwatch.parse.charsets import decode_body, install_codec_aliases
 from lockwatch.parse.headers import shown_value, unfolded_text
 
 __all__ = ["PEEK", "READ", "SKIP", "Step", "Words", "body_prefix_relevant", "haystack", "looks_relevant",
-           "names_brand_anyhow", "peek_size", "reads_body", "triage"]
+           "names_brand_anyhow", "peek_size", "read_after_peek", "reads_body", "triage"]
 
 Step = Literal["skip", "peek", "read"]
 SKIP: Step = "skip"
@@ -367,5 +367,10 @@ def reads_body(header: bytes, body: bytes) -> bool:
     if step != PEEK:
         return step == READ
     size = peek_size(header)
-    prefix = body[:size]
-    return len(prefix) < size or body_prefix_relevant(header, prefix)
+    return read_after_peek(header, body[:size], size)
+
+
+def read_after_peek(header: bytes, prefix: bytes | None, size: int) -> bool:
+    """After a peek at the first ``size`` bytes of a body (``prefix``; None when the server sent none):
+    is the body read? A peek that holds the whole body is; so is one whose start may concern the brand."""
+    return prefix is None or len(prefix) < size or body_prefix_relevant(header, prefix)

@@ -269,7 +269,7 @@ class ImapSource:
     def _peek(self, uids: list[int], heads: dict, cap: int, picked: set[int], sizes: dict[int, int],
               bodies: dict[int, tuple[bytes, bool]]) -> None:
         """Fetch the first bytes of each body; a whole body is kept, a relevant start is picked."""
-        from lockwatch.detect.prefilter import body_prefix_relevant, peek_size
+        from lockwatch.detect.prefilter import peek_size, read_after_peek
 
         by_size: dict[int, list[int]] = {}
         for uid in uids:
@@ -278,12 +278,10 @@ class ImapSource:
             for uid, data in self.client.fetch(group, [f"BODY.PEEK[TEXT]<0.{size}>", "RFC822.SIZE"]).items():
                 header, prefix = heads[uid].get(HEADER_KEY) or b"", data.get(PEEK_KEY)
                 sizes[uid] = int(data.get(SIZE_KEY) or 0)
-                if prefix is not None and len(prefix) < size:  # the whole body: analysed like any other
+                if read_after_peek(header, prefix, size):
                     picked.add(uid)
-                    if len(header) + len(prefix) <= cap:
-                        bodies[uid] = (header + prefix, False)
-                elif prefix is None or body_prefix_relevant(header, prefix):
-                    picked.add(uid)
+                    if prefix is not None and len(prefix) < size and len(header) + len(prefix) <= cap:
+                        bodies[uid] = (header + prefix, False)  # the whole body came with the peek
 
     def _fetch_bodies(self, uids: list[int], sizes: dict[int, int]) -> dict[int, tuple[bytes, bool]]:
         bodies: dict[int, tuple[bytes, bool]] = {}
