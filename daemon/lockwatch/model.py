@@ -131,6 +131,3 @@ class Alert:
         return {"type": "alert", "severity": self.severity, "kind": self.kind, "title": self.title,
                 "body": self.body, "message_ids": list(self.message_ids)}
 
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.as_json(), "account": self.account, "incident_id": self.incident_id}
-
