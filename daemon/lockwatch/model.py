@@ -130,4 +130,3 @@ class Alert:
     def as_json(self) -> dict[str, Any]:
         return {"type": "alert", "severity": self.severity, "kind": self.kind, "title": self.title,
                 "body": self.body, "message_ids": list(self.message_ids)}
-
