@@ -43,7 +43,6 @@ class Knowledge:
     brand_typo_words: tuple[str, ...]
     brand_labels: tuple[str, ...]
     brand_text: re.Pattern[str]
-    speaks_as: re.Pattern[str]  # wording only the brand itself writes (greeting, signature, footer)
     mentions: re.Pattern[str]  # wording of a third party writing about the brand (warning, merchant, carrier)
     brand_phones: frozenset[str]  # the brand's own numbers, digits only (national form)
     logo_image: re.Pattern[str]
@@ -52,7 +51,6 @@ class Knowledge:
     order_id: re.Pattern[str]
     order_label: re.Pattern[str]
     currencies: dict[str, str]
-    lures: dict[str, re.Pattern[str]]
     phone: re.Pattern[str]
     not_phone_labels: tuple[str, ...]
     call_us: re.Pattern[str]
@@ -70,6 +68,19 @@ class Knowledge:
     lock_events: tuple[tuple[str, re.Pattern[str]], ...]
     event_done: re.Pattern[str]  # the past tense that makes body wording an event
     event_no_tense: frozenset[str]  # events that count in the body without it
+
+    @functools.cached_property
+    def speaks_as(self) -> re.Pattern[str]:
+        """Wording only the brand itself writes (greeting, signature, footer); compiled when first asked
+        (brand.py runs these patterns through a sieve, not this alternation)."""
+        return re.compile("|".join(f"(?:{p})" for p in self.brand["voice"]["speaks_as"]), re.MULTILINE)
+
+    @functools.cached_property
+    def lures(self) -> dict[str, re.Pattern[str] | None]:
+        """Each lure family's alternation, compiled when first asked (lures.py runs the families through
+        sieves; the scan prefilter asks for these). Lure patterns are written in lower case and matched
+        on case-folded text: no IGNORECASE, which would make them several times slower."""
+        return {family: _compile(patterns, 0) for family, patterns in self.signals["lures"].items()}
 
     def weight(self, code: str) -> int:
         return int(self.weights.get(code, 0))
@@ -128,7 +139,6 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         brand_typo_words=tuple(b.get("brand_typo_words", [])),
         brand_labels=tuple(b["brand_labels"]),
         brand_text=_brand_text_pattern(b["brand_words"]),
-        speaks_as=re.compile("|".join(f"(?:{p})" for p in b["voice"]["speaks_as"]), re.MULTILINE),
         mentions=re.compile("|".join(f"(?:{p})" for p in b["voice"]["mentions"])),
         brand_phones=frozenset(_digits(n) for n in b["help"]["jp_phones"] + b["help"]["en_phones"]
                                + b["help"].get("other_phones", [])),
@@ -139,9 +149,6 @@ def knowledge(brand: str = "amazon") -> Knowledge:
         order_id=re.compile(b["orders"]["id_pattern"], re.IGNORECASE),
         order_label=re.compile(b["orders"]["label_pattern"], re.IGNORECASE),
         currencies=dict(b["currencies"]),
-        # lure patterns are written in lower case and matched on case-folded text: no IGNORECASE,
-        # which would make them several times slower
-        lures={family: _compile(patterns, 0) for family, patterns in s["lures"].items()},
         phone=re.compile("|".join(f"(?:{p})" for p in s["phones"]["patterns"])),
         not_phone_labels=tuple(s["phones"]["not_phone_labels"]),
         call_us=re.compile("|".join(s["call_us"]["patterns"])),

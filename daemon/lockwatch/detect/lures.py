@@ -34,12 +34,9 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
     k = knowledge()
     reasons: list[Reason] = []
     haystack = fold(mail.subject) + "\n" + folded_text[:k.window("lures")]
-    sieves = _sieves()
     present: dict[str, bool] = {}  # the needed strings the haystack was found to hold, for every family
-    for family, pattern in k.lures.items():
-        if pattern is None:
-            continue
-        m = _first_meant(sieves[family].finditer(haystack, present), k.lure_negations.get(family), haystack)
+    for family, sieve in _sieves().items():  # the families with patterns, in their order
+        m = _first_meant(sieve.finditer(haystack, present), k.lure_negations.get(family), haystack)
         if m:
             quote = m.group(0).strip()[:40]
             reasons.append(Reason(f"lure.{family}", f"{FAMILY_TEXT.get(family, family)} (「{quote}」)",
