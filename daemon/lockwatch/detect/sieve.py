@@ -141,7 +141,11 @@ def _sequence(items, flags: int) -> _Known:
 
 def needed(pattern: str, flags: int = 0) -> tuple[Clause, ...] | None:
     """Clauses every match of ``pattern`` satisfies (each: holds one of its strings); None: nothing known."""
-    parsed = sre_parse.parse(pattern, flags)
+    return _needed(sre_parse.parse(pattern, flags))
+
+
+def _needed(parsed: sre_parse.SubPattern) -> tuple[Clause, ...] | None:
+    """``needed`` of a parsed pattern."""
     flags = parsed.state.flags
     if flags & (sre.SRE_FLAG_IGNORECASE | sre.SRE_FLAG_LOCALE | sre.SRE_FLAG_VERBOSE):
         return None
@@ -171,13 +175,14 @@ class Sieve:
     def __init__(self, patterns: list[str], flags: int = 0) -> None:
         self.patterns = tuple(patterns)
         self.flags = flags
-        self.needs = tuple(needed(p, flags) for p in self.patterns)
+        parsed = [sre_parse.parse(p, flags) for p in self.patterns]  # each parsed once, for both analyses
+        self.needs = tuple(_needed(tree) for tree in parsed)
         # per alternative: its clauses (() when nothing is known: always kept), or None when it cannot match
         self._needs: tuple[tuple[Clause, ...] | None, ...] = tuple(c or () for c in self.needs)
         self._ascii_needs = tuple(
             None if c and any(not any(string.isascii() for string in clause) for clause in c) else c or ()
             for c in self.needs)
-        self._one_by_one = all(_runs_alone(p, flags) for p in self.patterns)
+        self._one_by_one = all(_runs_alone(tree) for tree in parsed)
         self._alone: list[re.Pattern[str] | None] = [None] * len(self.patterns)
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
 
@@ -255,10 +260,9 @@ class Sieve:
         return pattern
 
 
-def _runs_alone(pattern: str, flags: int) -> bool:
-    """Can the alternative be run on its own: it never matches the empty string (a match always moves the
-    search on) and refers to no group by number or name (numbers shift outside the alternation)."""
-    parsed = sre_parse.parse(pattern, flags)
+def _runs_alone(parsed: sre_parse.SubPattern) -> bool:
+    """Can the (parsed) alternative be run on its own: it never matches the empty string (a match always
+    moves the search on) and refers to no group by number or name (numbers shift outside the alternation)."""
     if parsed.getwidth()[0] == 0:
         return False
     stack = [parsed.data]
