@@ -31,7 +31,13 @@ from lockwatch.model import Link, LinkFinding, Reason
 __all__ = ["MAX_JUDGED", "MAX_UNWRAP", "SEVERITY", "Rewriter", "Unwrapped", "examine_links", "rewriters", "unwrap"]
 
 MAX_JUDGED = 300
-_SHOWN_HOST = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9\u00a1-\uffff-]+\.)+[a-z\u00a1-\uffff]{2,}|\d{1,3}(?:\.\d{1,3}){3})")
+# (?i)(?:https?://)?((?:[a-z0-9\u00a1-\uffff-]+\.)+[a-z\u00a1-\uffff]{2,}|\d{1,3}(?:\.\d{1,3}){3}) without IGNORECASE
+# (which makes re case-fold all 65,000 characters of the range at compile time, ~8 ms a process): each
+# letter as the characters it matches under IGNORECASE (s: also U+017F ſ), each class as the complement
+# of what it leaves out (the same characters, every code point checked: [a-z0-9\u00a1-\uffff-] matches
+# "-", 0-9, A-Z, a-z and U+00A1-U+FFFF under IGNORECASE); 0.4 ms to compile, the same matches
+_SHOWN_HOST = re.compile(r"(?:[hH][tT][tT][pP][sS\u017f]?://)?((?:[^\x00-\x2c./:-@\[-`{-\xa0\U00010000-\U0010ffff]+\.)+"
+                         r"[^\x00-@\[-`{-\xa0\U00010000-\U0010ffff]{2,}|\d{1,3}(?:\.\d{1,3}){3})")
 # a parameter value that is itself an address (open redirects: ?q=https://..., ?url=www....)
 _EMBEDDED_URL = re.compile(r"(?i)(?:^|[&;])[a-z_]{0,12}=(?:https?(?::|%3a)|www\.|%2f%2f|//)")
 # order of severity for a link's single verdict
