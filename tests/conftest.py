@@ -13,8 +13,17 @@ from typing import Any
 
 import pytest
 
+from lockwatch.state.db import State
 from support.dovecot import Dovecot, User
 from support.receivers import HttpReceiver
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[State]:
+    """A fresh state database in the test's own directory, closed afterwards."""
+    st = State(tmp_path / "state.db")
+    yield st
+    st.close()
 
 
 @pytest.fixture(scope="session")

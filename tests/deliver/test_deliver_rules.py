@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -23,11 +21,6 @@ from support.receivers import HttpReceiver, closed_port
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def state(tmp_path: Path) -> Iterator[State]:
-    st = State(tmp_path / "state.db")
-    yield st
-    st.close()
 
 
 def alert(title: str = "t", push: bool | None = None) -> Alert:

@@ -6,7 +6,6 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,11 +26,6 @@ from support.receivers import HttpReceiver, closed_port
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def state(tmp_path: Path) -> Iterator[State]:
-    st = State(tmp_path / "state.db")
-    yield st
-    st.close()
 
 
 def sample(severity: str = "critical") -> Alert:

@@ -31,9 +31,6 @@ def variant(raw: bytes, field: str, value: str) -> bytes:
     return changed if count else f"{field}: {value}\r\n".encode() + raw
 
 
-@pytest.fixture
-def state(tmp_path: Path) -> State:
-    return State(tmp_path / "state.db")
 
 
 def test_a_phish_reusing_a_known_message_id_is_analysed_recorded_and_alerted(state: State) -> None:

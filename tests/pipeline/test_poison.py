@@ -27,9 +27,6 @@ from support.mailstores import maildir, mbox
 POISON = "home/INBOX/17"
 
 
-@pytest.fixture
-def state(tmp_path: Path) -> State:
-    return State(tmp_path / "state.db")
 
 
 def batch(count: int = 30, phishing: tuple[int, ...] = (17, 25)) -> Batch:
