@@ -36,7 +36,6 @@ class Mail:
     sender_addr: str = ""  # the Sender header's address, "" if none
     reply_to: list[str] = field(default_factory=list)
     return_path: str = ""
-    to: list[str] = field(default_factory=list)
     subject: str = ""
     date: datetime | None = None
     received: list[str] = field(default_factory=list)  # topmost first
@@ -50,7 +49,6 @@ class Mail:
     links: list[Link] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # <img src> URLs
     headers: dict[str, str] = field(default_factory=dict)  # first value of each header, lower-case keys
-    raw_size: int = 0
     truncated: bool = False  # body analysed only in part (size cap)
     defects: list[str] = field(default_factory=list)
     body_error: str = ""  # why the body could not be read (the verdict rests on the headers)

@@ -45,7 +45,7 @@ def header_mail(header: bytes) -> Mail:
         except RecursionError:  # the stdlib parses nested comments recursively: "(" * 600 is a poison From
             from_name, from_addr = "", ""
     return Mail(message_id=fields.get("message-id", ""), from_name=from_name, from_addr=from_addr,
-                subject=fields.get("subject", ""), date=mail_date(fields.get("date")), raw_size=len(header), headers=fields)
+                subject=fields.get("subject", ""), date=mail_date(fields.get("date")), headers=fields)
 
 
 _LINE_BREAK = re.compile(rb"\r?\n")

@@ -55,7 +55,7 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
         body_error, msg = TOO_DEEP, _headers_only(raw)
     if not msg.keys():
         raise ParseError("no headers")
-    mail = Mail(raw_size=len(raw), truncated=truncated)
+    mail = Mail(truncated=truncated)
     items = msg.items()  # each call renders every header again: once is enough
     named: dict[str, list[Any]] = {}
     for k, v in items:
@@ -76,8 +76,6 @@ def parse(raw: bytes, *, truncated: bool = False) -> Mail:
                      for b in parse_mailbox_list(v) if b.address]
     mail.return_path = next((parse_mailbox(v)[1] for v in raw_values(named.get("return-path", []), "Return-Path", raw)),
                             "")
-    mail.to = [b.address for v in raw_values(named.get("to", []), "To", raw)[:5] for b in parse_mailbox_list(v)[:50]
-               if b.address]
     mail.subject = mail.headers.get("subject", "")
     mail.message_id = mail.headers.get("message-id", "").strip()
     mail.date = mail_date(mail.headers.get("date"))
