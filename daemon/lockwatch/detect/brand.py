@@ -6,13 +6,13 @@ import functools
 import re
 from dataclasses import dataclass
 
-from lockwatch.detect.domains import edit_distance, fold, label_skeleton, letters_skeleton, nfkc, skeleton
+from lockwatch.detect.domains import edit_distance, label_skeleton, letters_skeleton, nfkc, skeleton
 from lockwatch.detect.knowledge import knowledge
 from lockwatch.detect.sieve import Sieve
 from lockwatch.model import Mail
 
 __all__ = ["BrandClaim", "brand_claim", "brand_haystack", "names_brand",
-           "plainly_names_brand", "speaks_as_brand", "typo_of_brand"]
+           "speaks_as_brand", "typo_of_brand"]
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,6 @@ def brand_haystack(text: str) -> str:
 def names_brand(text: str) -> bool:
     """The brand named in ``text`` in any disguise (cached: one mail asks of the same texts several times)."""
     return bool(text) and bool(knowledge().brand_text.search(brand_haystack(text)))
-
-
-def plainly_names_brand(text: str) -> bool:
-    """The brand in plain letters (no look-alikes, no separators inside the word)."""
-    folded = fold(text)
-    return any(word in folded for word in knowledge().brand_words)
 
 
 _WORD = re.compile(r"[^\W\d_]{5,8}")

@@ -81,7 +81,6 @@ class SenderFacts:
     is_brand: bool  # From on one of the brand's own sender domains, unambiguously
     lookalike: str  # why the domain imitates the brand, "" if it does not
     proven: bool  # brand domain with aligned SPF/DKIM/DMARC from a trusted header or a verified signature
-    identity: SenderIdentity | None = None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -119,7 +118,7 @@ def examine_sender(mail: Mail, claim: BrandClaim, auth: AuthVerdict,
     is_brand = bool(domain) and domain_in(domain, k.sender_domains) and not identity.ambiguous
     lookalike = "" if (is_brand or domain_in(domain, k.sender_domains)) else lookalike_reason(domain)
     proven = is_brand and auth.present and auth.aligned_pass(domain)
-    facts = SenderFacts(domain, reg, is_brand, lookalike, proven, identity)
+    facts = SenderFacts(domain, reg, is_brand, lookalike, proven)
 
     def add(code: str, detail: str) -> None:
         reasons.append(Reason(code, detail, k.weight(code)))
