@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 __all__ = ["MASK", "MIN_URL_PART", "Redactor", "add_secrets", "add_url_secrets", "guard_logger", "is_hostname", "redactor",
            "setup_logging", "url_secrets"]
 
-NOISY_LOGGERS = ("apprise", "apscheduler", "imapclient", "mailparser", "urllib3", "dkim")
+NOISY_LOGGERS = ("apprise", "apscheduler", "imapclient", "urllib3", "dkim")
 MASK = "***"
 MIN_SECRET = 4  # shorter values would mask ordinary words all over the log
 MAX_TRANSIENT = 32  # access tokens change on every connect: keep masking only the latest ones
