@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from lockwatch.commands import EXIT_CONFIG, EXIT_FAILURE, EXIT_OK
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     options, cfg_lang = _options(args)
     lang = args.lang or cfg_lang or "en"
     status = EXIT_OK
+    warmed = False
     for path in args.files:
         try:
             raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
@@ -41,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
             status = EXIT_CONFIG
             continue
         mail, analysis = analyse_bytes(raw, options=options)
+        if not warmed:  # the brand profile, patterns and suffix list now loaded live as long as the process:
+            gc.freeze()  # the collector need not walk them again for every batch of mails
+            warmed = True
         record = message_record(path, mail, analysis)
         if args.json:
             print(json_line(record), flush=True)
