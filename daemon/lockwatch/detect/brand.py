@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from lockwatch.detect.domains import edit_distance, label_skeleton, letters_skeleton, nfkc, skeleton
 from lockwatch.detect.knowledge import knowledge
-from lockwatch.detect.sieve import Sieve
 from lockwatch.model import Mail
 
 __all__ = ["BrandClaim", "brand_claim", "brand_haystack", "names_brand",
@@ -76,12 +75,6 @@ def _obfuscated(text: str, *, width_folded: bool = False) -> bool:
     return not any(word in raw for word in knowledge().brand_words)
 
 
-@functools.cache
-def _speaks_as_sieve() -> Sieve:
-    """``Knowledge.speaks_as``, run only with the patterns a text can match."""
-    return Sieve(knowledge().brand["voice"]["speaks_as"], re.MULTILINE)
-
-
 def speaks_as_brand(text: str) -> str:
     """The words by which a body speaks as the brand itself ("Amazon.co.jp をご利用いただき…"), or ""."""
     if not text:
@@ -89,7 +82,7 @@ def speaks_as_brand(text: str) -> str:
     k = knowledge()
     head, tail = k.window("voice_head"), k.window("voice_tail")  # greetings at the top, signatures at the end
     parts = [text[:head]] + ([text[-tail:]] if len(text) > head else [])
-    sieve = _speaks_as_sieve()
+    sieve = k.speaks_as
     for part in parts:
         m = sieve.search(letters_skeleton(part))
         if m:

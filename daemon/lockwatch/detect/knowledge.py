@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from lockwatch.detect.sieve import Sieve, alternation
+
 __all__ = ["KindRule", "Knowledge", "knowledge"]
 
 
 def _compile(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    return alternation(patterns, flags) if patterns else None
 
 
 @dataclass(frozen=True)
@@ -70,17 +70,17 @@ class Knowledge:
     event_no_tense: frozenset[str]  # events that count in the body without it
 
     @functools.cached_property
-    def speaks_as(self) -> re.Pattern[str]:
-        """Wording only the brand itself writes (greeting, signature, footer); compiled when first asked
-        (brand.py runs these patterns through a sieve, not this alternation)."""
-        return re.compile("|".join(f"(?:{p})" for p in self.brand["voice"]["speaks_as"]), re.MULTILINE)
+    def speaks_as(self) -> Sieve:
+        """Wording only the brand itself writes (greeting, signature, footer), as a sieve: only the
+        patterns a text can match are run; built when first asked."""
+        return Sieve(self.brand["voice"]["speaks_as"], re.MULTILINE)
 
     @functools.cached_property
-    def lures(self) -> dict[str, re.Pattern[str] | None]:
-        """Each lure family's alternation, compiled when first asked (lures.py runs the families through
-        sieves; the scan prefilter asks for these). Lure patterns are written in lower case and matched
-        on case-folded text: no IGNORECASE, which would make them several times slower."""
-        return {family: _compile(patterns, 0) for family, patterns in self.signals["lures"].items()}
+    def lures(self) -> dict[str, Sieve]:
+        """Each lure family that has patterns, in order, as a sieve; built when first asked. Lure patterns
+        are written in lower case and matched on case-folded text: no IGNORECASE, which would make them
+        several times slower."""
+        return {family: Sieve(patterns, 0) for family, patterns in self.signals["lures"].items() if patterns}
 
     def weight(self, code: str) -> int:
         return int(self.weights.get(code, 0))

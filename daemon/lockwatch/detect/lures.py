@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
 from lockwatch.detect.domains import fold
 from lockwatch.detect.knowledge import knowledge
-from lockwatch.detect.sieve import Sieve
 from lockwatch.model import Link, Mail, Reason
 
 __all__ = ["FAMILY_TEXT", "callback_numbers", "examine_lures", "plain_numbers"]
@@ -35,7 +33,7 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
     reasons: list[Reason] = []
     haystack = fold(mail.subject) + "\n" + folded_text[:k.window("lures")]
     present: dict[str, bool] = {}  # the needed strings the haystack was found to hold, for every family
-    for family, sieve in _sieves().items():  # the families with patterns, in their order
+    for family, sieve in k.lures.items():  # the families with patterns, in their order
         m = _first_meant(sieve.finditer(haystack, present), k.lure_negations.get(family), haystack)
         if m:
             quote = m.group(0).strip()[:40]
@@ -49,12 +47,6 @@ def examine_lures(mail: Mail, folded_text: str) -> list[Reason]:
         reasons.append(Reason("text.language_mismatch", "an English subject over a Japanese body",
                               k.weight("text.language_mismatch")))
     return reasons
-
-
-@functools.cache
-def _sieves() -> dict[str, Sieve]:
-    """Each lure family's alternation (``Knowledge.lures``), run only with the patterns a text can match."""
-    return {family: Sieve(patterns, 0) for family, patterns in knowledge().signals["lures"].items() if patterns}
 
 
 def _first_meant(matches: Iterator[re.Match[str]], negation: re.Pattern[str] | None, text: str) -> re.Match[str] | None:

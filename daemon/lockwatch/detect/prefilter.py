@@ -232,7 +232,7 @@ def triage(header: bytes) -> Step:
     if _patterns().brand.search(hay) or any(names_brand_anyhow(value) for value in others):
         return READ
     folded = fold(subject)
-    if any(p is not None and p.search(folded) for p in k.lures.values()):
+    if any(sieve.search(folded) for sieve in k.lures.values()):
         return READ
     if any(rule.kind in _RISKY_KINDS and rule.subject is not None and rule.subject.search(folded)
            for rule in k.kind_rules):

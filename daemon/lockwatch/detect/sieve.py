@@ -15,7 +15,7 @@ import re._constants as sre
 import re._parser as sre_parse
 from collections.abc import Callable, Iterator
 
-__all__ = ["Sieve"]
+__all__ = ["Sieve", "alternation"]
 
 _MAX_SET = 64  # a sub-pattern matching more distinct strings than this is not spelled out
 _MAX_SUBSETS = 512  # narrowed alternations kept compiled per sieve
@@ -190,7 +190,7 @@ class Sieve:
     @functools.cached_property
     def full(self) -> re.Pattern[str]:
         """The whole alternation, compiled when a text first keeps every alternative."""
-        return _join(self.patterns, self.flags)
+        return alternation(self.patterns, self.flags)
 
     def kept(self, text: str, present: dict[str, bool] | None = None) -> list[int]:
         """The alternatives whose needed strings ``text`` holds, in order.
@@ -275,7 +275,7 @@ class Sieve:
         if pattern is None:
             if len(self._subsets) >= _MAX_SUBSETS:
                 self._subsets.clear()
-            pattern = self._subsets[keep] = _join([self.patterns[i] for i in keep], self.flags)
+            pattern = self._subsets[keep] = alternation([self.patterns[i] for i in keep], self.flags)
         return pattern
 
 
@@ -298,5 +298,6 @@ def _runs_alone(parsed: sre_parse.SubPattern) -> bool:
     return True
 
 
-def _join(patterns: tuple[str, ...] | list[str], flags: int) -> re.Pattern[str]:
+def alternation(patterns: tuple[str, ...] | list[str], flags: int) -> re.Pattern[str]:
+    """The patterns as one alternation, each in its own non-capturing group."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
