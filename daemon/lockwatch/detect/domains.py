@@ -41,8 +41,8 @@ def _psl():
     for line in rules:
         if line.isascii():  # (most lines) an ASCII line gives an ASCII rule: no twin
             continue
-        rule = line.lower().split(" ")[0].rstrip()
-        if rule and not rule.startswith("//") and not rule.isascii():
+        rule = line.lower().split(" ")[0].rstrip()  # the rule as the library reads it
+        if not rule.isascii():
             with contextlib.suppress(UnicodeError):
                 encoded.append(("!" if rule.startswith("!") else "") + rule.lstrip("!").encode("idna").decode("ascii"))
     return PublicSuffixList(rules + encoded, accept_encoded_idn=False)
